@@ -1,0 +1,1 @@
+// Each subcommand file registers itself on import; add one line per subcommand.
