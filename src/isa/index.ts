@@ -9,3 +9,5 @@ export * from './program.js';
 export * from './builders.js';
 export * from './prog-types.js';
 export * from './map-types.js';
+export * from './helpers.js';
+export * from './attach-types.js';
