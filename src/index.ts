@@ -1,0 +1,2 @@
+/** tsbpf: the eBPF instruction set model and the rooms built on it. */
+export * from './isa/index.js';
