@@ -1,0 +1,124 @@
+/**
+ * Directives, the same in both dialects, so that one `.s` file describes a whole
+ * loadable program:
+ *
+ *     .prog_type xdp                 program type, kernel name without BPF_PROG_TYPE_
+ *     .attach_type cgroup_inet_ingress   expected attach type, kernel name without BPF_
+ *     .license "GPL"                 license string
+ *     .name myprog                   program name (15 characters at most)
+ *     .map counts, array, key=4, value=8, entries=1, flags=0
+ *                                    a map, referenced as map[counts] / map_value[counts]
+ *     .func name                     a function entry: a label that is also a symbol
+ *     .text / .globl name            accepted and ignored (llvm-mc habits)
+ */
+import { parseAttachType } from '../isa/attach-types.js';
+import { parseMapType } from '../isa/map-types.js';
+import { parseProgType } from '../isa/prog-types.js';
+import { Assign, Comma, Ident, NumberLit, StringLit } from './lexer.js';
+import { numberValue, StatementError, type ParseState } from './parse-state.js';
+
+function word(s: ParseState, what: string): string {
+  const t = s.accept(Ident) ?? s.accept(StringLit);
+  if (t === undefined) s.failHere(`expected ${what}`);
+  return t.tokenType === StringLit ? unquote(t.image) : t.image;
+}
+
+/** The contents of a string literal token. */
+export function unquote(image: string): string {
+  return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+const MAP_KEYS: Record<string, 'key' | 'value' | 'entries' | 'flags'> = {
+  key: 'key', key_size: 'key',
+  value: 'value', value_size: 'value',
+  entries: 'entries', max_entries: 'entries',
+  flags: 'flags', map_flags: 'flags',
+};
+
+function parseMap(s: ParseState): void {
+  const nameTok = s.expect(Ident, 'a map name');
+  const name = nameTok.image;
+  if (s.mapDefLines.has(name)) s.fail(nameTok, `map '${name}' is already defined on line ${s.mapDefLines.get(name)}`);
+  s.expect(Comma, "','");
+  const typeTok = s.expect(Ident, 'a map type');
+  const type = parseMapType(typeTok.image);
+  if (type === undefined) s.fail(typeTok, `unknown map type '${typeTok.image}'`);
+  const vals: Partial<Record<'key' | 'value' | 'entries' | 'flags', number>> = {};
+  while (s.accept(Comma)) {
+    const k = s.expect(Ident, 'key=, value=, entries= or flags=');
+    const field = MAP_KEYS[k.image];
+    if (field === undefined) s.fail(k, `unknown map attribute '${k.image}' (key, value, entries, flags)`);
+    s.expect(Assign, "'='");
+    const n = s.expect(NumberLit, 'a number');
+    const v = numberValue(n.image);
+    if (v > 0xffff_ffff) s.fail(n, `${n.image} does not fit in 32 bits`);
+    vals[field] = v;
+  }
+  s.expectEnd();
+  for (const f of ['key', 'value', 'entries'] as const) {
+    if (vals[f] === undefined) s.failHere(`map '${name}' needs ${f}=`);
+  }
+  s.mapDefLines.set(name, nameTok.startLine ?? s.line);
+  s.maps.push({ name, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!, flags: vals.flags ?? 0 });
+}
+
+/** Parse one directive statement; the cursor is on the `.name` token. */
+export function parseDirective(s: ParseState): void {
+  const d = s.next('a directive');
+  switch (d.image) {
+    case '.prog_type': {
+      const t = s.peek();
+      const n = word(s, 'a program type');
+      const v = parseProgType(n);
+      if (v === undefined) s.fail(t!, `unknown program type '${n}'`);
+      s.progType = v;
+      break;
+    }
+    case '.attach_type': {
+      const t = s.peek();
+      const n = word(s, 'an attach type');
+      const v = parseAttachType(n);
+      if (v === undefined) s.fail(t!, `unknown attach type '${n}'`);
+      s.expectedAttachType = v;
+      break;
+    }
+    case '.license':
+      s.license = word(s, 'a license string');
+      break;
+    case '.name': {
+      const t = s.peek();
+      const n = word(s, 'a program name');
+      if (n.length > 15) s.fail(t!, `program name '${n}' is longer than 15 characters`);
+      s.name = n;
+      break;
+    }
+    case '.map':
+      parseMap(s);
+      return;
+    case '.func': {
+      const t = s.expect(Ident, 'a function name');
+      addLabel(s, t.image, t.startLine ?? s.line, t.startColumn ?? 1);
+      break;
+    }
+    case '.text':
+      break;
+    case '.globl':
+    case '.global':
+      s.expect(Ident, 'a symbol name');
+      break;
+    default:
+      s.fail(d, `unknown directive '${d.image}'`);
+  }
+  s.expectEnd();
+}
+
+/** Define a label at the next instruction; a second definition is an error. */
+export function addLabel(s: ParseState, name: string, line: number, col: number): void {
+  const prev = s.labels.get(name);
+  if (prev !== undefined) {
+    if (prev.insn === s.insns.length) return; // `.func f` followed by `f:` is one definition
+    throw new StatementError(line, col, `duplicate label '${name}' (first defined on line ${prev.line})`);
+  }
+  s.labels.set(name, { insn: s.insns.length, line, col });
+  s.symbols.push({ name, insn: s.insns.length });
+}

@@ -1,0 +1,215 @@
+/**
+ * The mutable state of one assembly run, shared by both dialect parsers: the token
+ * cursor over the current statement, the instructions emitted so far, labels, label
+ * fixups, program metadata from directives, and the diagnostics collected.
+ */
+import type { Insn, MapDef, ProgramSymbol, Reg } from '../isa/index.js';
+import type { IToken, TokenType } from './lexer.js';
+import { Minus, NumberLit, Plus } from './lexer.js';
+
+/** Thrown inside a statement parser; caught per statement so every error is reported. */
+export class StatementError extends Error {
+  constructor(readonly line: number, readonly col: number, message: string) {
+    super(message);
+  }
+}
+
+/** A jump/call operand that names a label, resolved after the whole file is read. */
+export interface Fixup {
+  /** Index into `insns`. */
+  readonly insn: number;
+  /** Which field gets the slot offset: `off` (jumps) or `imm` (gotol, calls, `func[label]`). */
+  readonly field: 'off' | 'imm';
+  readonly label: string;
+  readonly line: number;
+  readonly col: number;
+  /** `call name`: when no label has that name, fall back to a helper name. */
+  readonly helperFallback?: boolean;
+}
+
+/** A label definition and where it was written. */
+export interface LabelDef {
+  readonly insn: number;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A `map[name]` reference, resolved to the map's index after every `.map` is read. */
+export interface MapRef {
+  readonly insn: number;
+  readonly name: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+const REG_CACHE = new Map<string, { reg: Reg; wide: boolean }>();
+for (let i = 0; i <= 10; i++) {
+  REG_CACHE.set(`r${i}`, { reg: i as Reg, wide: true });
+  REG_CACHE.set(`w${i}`, { reg: i as Reg, wide: false });
+}
+
+/** `r3` -> { reg: 3, wide: true }, `w3` -> { reg: 3, wide: false }, else undefined. */
+export function regByName(name: string): { reg: Reg; wide: boolean } | undefined {
+  return REG_CACHE.get(name);
+}
+
+/** Parsing state for one file; the dialect parsers advance `pos` up to `end`. */
+export class ParseState {
+  tokens: IToken[];
+  /** Cursor into `tokens` for the current statement. */
+  pos = 0;
+  /** One past the last token of the current statement (its Newline or the end). */
+  end = 0;
+  /** 1-based line of the current statement. */
+  line = 1;
+  readonly insns: Insn[] = [];
+  readonly fixups: Fixup[] = [];
+  readonly mapRefs: MapRef[] = [];
+  readonly labels = new Map<string, LabelDef>();
+  readonly symbols: ProgramSymbol[] = [];
+  readonly maps: MapDef[] = [];
+  readonly mapDefLines = new Map<string, number>();
+  progType: number | undefined;
+  expectedAttachType: number | undefined;
+  license: string | undefined;
+  name: string | undefined;
+  readonly errors: StatementError[] = [];
+
+  constructor(tokens: IToken[]) {
+    this.tokens = tokens;
+  }
+
+  /** Is the cursor at the end of the statement? */
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** The current token, or undefined at the end of the statement. */
+  peek(offset = 0): IToken | undefined {
+    const i = this.pos + offset;
+    return i < this.end ? this.tokens[i] : undefined;
+  }
+
+  /** Is the current token of this type? */
+  is(type: TokenType, offset = 0): boolean {
+    const i = this.pos + offset;
+    return i < this.end && this.tokens[i]!.tokenType === type;
+  }
+
+  /** Consume the current token if it has this type. */
+  accept(type: TokenType): IToken | undefined {
+    if (this.pos < this.end && this.tokens[this.pos]!.tokenType === type) return this.tokens[this.pos++];
+    return undefined;
+  }
+
+  /** Consume a token of this type or fail with "expected <what>". */
+  expect(type: TokenType, what: string): IToken {
+    const t = this.accept(type);
+    if (t === undefined) this.failHere(`expected ${what}`);
+    return t;
+  }
+
+  /** Consume any token or fail with "expected <what>". */
+  next(what: string): IToken {
+    if (this.pos >= this.end) this.failHere(`expected ${what}`);
+    return this.tokens[this.pos++]!;
+  }
+
+  /** Fail at a token. */
+  fail(t: IToken, message: string): never {
+    throw new StatementError(t.startLine ?? this.line, t.startColumn ?? 1, message);
+  }
+
+  /** Fail at the current position: the current token, or just after the last one. */
+  failHere(message: string): never {
+    if (this.pos < this.end) {
+      const t = this.tokens[this.pos]!;
+      throw new StatementError(t.startLine ?? this.line, t.startColumn ?? 1, `${message}, found '${t.image}'`);
+    }
+    const last = this.tokens[this.pos - 1];
+    const col = last !== undefined && last.startLine === this.line ? (last.startColumn ?? 1) + last.image.length : 1;
+    throw new StatementError(this.line, col, `${message} at end of line`);
+  }
+
+  /** Fail unless the statement is fully consumed. */
+  expectEnd(): void {
+    if (this.pos < this.end) {
+      const t = this.tokens[this.pos]!;
+      this.fail(t, `unexpected '${t.image}' after the instruction`);
+    }
+  }
+
+  /**
+   * A signed integer: optional `+`/`-` then a number. Returns the value as a JS number
+   * (exact up to 2^53; larger values are out of every 32-bit range anyway).
+   */
+  signedNumber(what: string): { value: number; tok: IToken } {
+    const first = this.peek();
+    let neg = false;
+    if (this.accept(Minus)) neg = true;
+    else this.accept(Plus);
+    const t = this.accept(NumberLit);
+    if (t === undefined) this.failHere(`expected ${what}`);
+    const v = numberValue(t.image);
+    return { value: neg ? -v : v, tok: first ?? t };
+  }
+
+  /** Is there a (possibly signed) number here? */
+  atNumber(): boolean {
+    if (this.is(NumberLit)) return true;
+    return (this.is(Minus) || this.is(Plus)) && this.is(NumberLit, 1);
+  }
+
+  /** A 32-bit immediate: signed, or unsigned up to 0xffffffff taken as its two's complement. */
+  imm32(what = 'an immediate'): number {
+    const { value, tok } = this.signedNumber(what);
+    return checkImm32(this, tok, value);
+  }
+
+  /** A signed 16-bit offset. */
+  off16(what = 'an offset'): number {
+    const { value, tok } = this.signedNumber(what);
+    return checkOff16(this, tok, value);
+  }
+
+  /** A 64-bit immediate, signed or unsigned, returned as its unsigned 64-bit value. */
+  imm64(what = 'a 64-bit immediate'): bigint {
+    const first = this.peek();
+    let neg = false;
+    if (this.accept(Minus)) neg = true;
+    else this.accept(Plus);
+    const t = this.accept(NumberLit);
+    if (t === undefined) this.failHere(`expected ${what}`);
+    let v = BigInt(t.image);
+    if (neg) v = -v;
+    if (v < -(1n << 63n) || v > 0xffff_ffff_ffff_ffffn) {
+      this.fail(first ?? t, `immediate ${neg ? '-' : ''}${t.image} does not fit in 64 bits`);
+    }
+    return BigInt.asUintN(64, v);
+  }
+
+  /** Emit an instruction; returns its index. */
+  emit(insn: Insn): number {
+    this.insns.push(insn);
+    return this.insns.length - 1;
+  }
+}
+
+/** Value of a number token image (decimal or 0x hex). */
+export function numberValue(image: string): number {
+  if (image.length > 2 && (image.charCodeAt(1) | 0x20) === 0x78) return parseInt(image.slice(2), 16);
+  return image.length < 16 ? +image : Number(BigInt(image));
+}
+
+/** Range-check a 32-bit immediate; 0x80000000..0xffffffff become negative. */
+export function checkImm32(s: ParseState, t: IToken, v: number): number {
+  if (v >= -0x8000_0000 && v <= 0x7fff_ffff) return v;
+  if (v > 0x7fff_ffff && v <= 0xffff_ffff) return v - 0x1_0000_0000;
+  return s.fail(t, `immediate ${v} does not fit in 32 bits`);
+}
+
+/** Range-check a signed 16-bit offset. */
+export function checkOff16(s: ParseState, t: IToken, v: number): number {
+  if (v >= -0x8000 && v <= 0x7fff) return v;
+  return s.fail(t, `offset ${v} does not fit in 16 bits (-32768..32767)`);
+}

@@ -1,0 +1,117 @@
+/**
+ * The one way CLI commands read a program FILE:
+ *   - `.data`: a bpf_conformance test (`-- asm`, `-- mem`, `-- result`);
+ *   - `.bin`, or any file that is not text: raw `struct bpf_insn[]` bytes;
+ *   - hex text: bytes in memory order (`b7 00 00 00 2a 00 00 00`, `b70000002a000000`,
+ *     `xxd -p` output) or `0x`-prefixed 64-bit words (`0x0000002a000000b7`, as in `-- raw`);
+ *   - anything else (`.s`, ...): assembly source in either dialect.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { assemble } from '../asm/assemble.js';
+import { parseConformanceData } from '../asm/conformance-data.js';
+import type { Dialect } from '../asm/dialect.js';
+import { decode } from '../isa/decode.js';
+import { IsaError } from '../isa/errors.js';
+import { programOf, type Program } from '../isa/program.js';
+import { InputError } from './errors.js';
+
+/** A program read from a file, with what came with it. */
+export interface LoadedInput {
+  readonly program: Program;
+  /** Input memory (`-- mem` of a `.data` file). */
+  readonly mem?: Uint8Array;
+  /** Expected r0 (`-- result` of a `.data` file). */
+  readonly expected?: bigint;
+  /** How the file was read. */
+  readonly kind: 'asm' | 'bin' | 'hex' | 'data';
+}
+
+/** Options of `loadProgramFile`. */
+export interface LoadOptions {
+  /** Force the assembly dialect for source files. */
+  dialect?: Dialect;
+}
+
+/** Does this buffer look like text (UTF-8 without NUL or stray control bytes)? */
+export function isText(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) return false;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parse hex text into instruction bytes, or return undefined when it is not hex text.
+ * `0x`-prefixed words of up to 16 digits are 64-bit little-endian instruction words;
+ * other groups are bytes in memory order. `#` and `//` start comments.
+ * @example parseHexText('95 00 00 00 00 00 00 00') // Uint8Array [0x95, 0, ...]
+ */
+export function parseHexText(text: string): Uint8Array | undefined {
+  const out: number[] = [];
+  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+    const line = rawLine.replace(/(#|\/\/).*$/, '');
+    for (const tok of line.split(/[\s,]+/)) {
+      if (tok === '') continue;
+      if (/^0[xX][0-9a-fA-F]{1,16}$/.test(tok)) {
+        let w = BigInt(tok);
+        for (let i = 0; i < 8; i++) {
+          out.push(Number(w & 0xffn));
+          w >>= 8n;
+        }
+      } else if (/^([0-9a-fA-F]{2})+$/.test(tok)) {
+        for (let i = 0; i < tok.length; i += 2) out.push(parseInt(tok.slice(i, i + 2), 16));
+      } else {
+        return undefined;
+      }
+    }
+  }
+  return out.length > 0 ? Uint8Array.from(out) : undefined;
+}
+
+function decodeFile(path: string, bytes: Uint8Array): Program {
+  try {
+    return programOf(decode(bytes));
+  } catch (e) {
+    if (e instanceof IsaError) throw new InputError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Read a program FILE for any CLI command (`run`, `verify`, `load`, `test-run`, ...).
+ * @example const { program, mem } = await loadProgramFile('tests/add.data')
+ */
+export async function loadProgramFile(path: string, options: LoadOptions = {}): Promise<LoadedInput> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new InputError(`cannot read '${path}': ${why}`);
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.bin' || !isText(bytes)) {
+    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
+      throw new InputError(`${path}: ELF object files are not read directly; extract the code with 'llvm-objcopy -O binary --only-section=.text ${path} out.bin'`);
+    }
+    return { program: decodeFile(path, bytes), kind: 'bin' };
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (ext === '.data') {
+    const c = parseConformanceData(text, path);
+    return { program: c.program, mem: c.mem, ...(c.result !== undefined ? { expected: c.result } : {}), kind: 'data' };
+  }
+  if (ext !== '.s' && ext !== '.asm' && ext !== '.S') {
+    const hex = parseHexText(text);
+    if (hex !== undefined) return { program: decodeFile(path, hex), kind: 'hex' };
+  }
+  return { program: assemble(text, { file: path, ...(options.dialect !== undefined ? { dialect: options.dialect } : {}) }), kind: 'asm' };
+}
