@@ -1,0 +1,22 @@
+/**
+ * The kernel loader: bpf(2) and perf_event_open from TypeScript through koffi.
+ * koffi is loaded on the first kernel call, never at import.
+ */
+export { bpfAvailable } from './available.js';
+export type { BpfAvailability } from './available.js';
+export { KernelError, errnoName, errnoText } from './kernel-error.js';
+export * from './bpf-cmd.js';
+export { KernelMap, createKernelMap, kernelObjectName } from './kernel-map.js';
+export type { KernelMapOptions } from './kernel-map.js';
+export { KernelProgram, loadProgram } from './kernel-program.js';
+export type { LoadOptions } from './kernel-program.js';
+export { testRunFd } from './test-run.js';
+export type { TestRunOptions, TestRunResult } from './test-run.js';
+export { parseVerifierStats } from './verifier-log.js';
+export type { VerifierStats } from './verifier-log.js';
+export { mapInfo, progInfo } from './prog-info.js';
+export type { MapInfo, ProgInfo } from './prog-info.js';
+export { mapNameOf, mapReferences, relocateMaps } from './relocate.js';
+export type { MapReference } from './relocate.js';
+export { BPFFS_ROOT, ensureBpffs, ensureMounted, getPinned, mountsOf, pinObject } from './bpffs.js';
+export { onlineCpus, possibleCpuCount } from './cpus.js';
