@@ -20,3 +20,6 @@ export { mapNameOf, mapReferences, relocateMaps } from './relocate.js';
 export type { MapReference } from './relocate.js';
 export { BPFFS_ROOT, ensureBpffs, ensureMounted, getPinned, mountsOf, pinObject } from './bpffs.js';
 export { onlineCpus, possibleCpuCount } from './cpus.js';
+export {
+  listMaps, listPrograms, mapFdById, mapIds, openMapById, openPinnedMap, programFdById, programIds,
+} from './kernel-objects.js';

@@ -9,7 +9,9 @@ import {
   BPF_OBJ_NAME_LEN,
 } from './bpf-cmd.js';
 import { BpfAttr, bpf, bpfRaw, bpfCmdName } from './bpf-syscall.js';
+import { pinObject } from './bpffs.js';
 import { possibleCpuCount } from './cpus.js';
+import { type MapInfo, mapInfo } from './prog-info.js';
 import { KernelError } from './kernel-error.js';
 import { closeFd } from './native.js';
 
@@ -178,6 +180,16 @@ export class KernelMap implements Disposable {
   /** BPF_MAP_FREEZE: the map becomes read-only for user space. */
   freeze(): void {
     bpf(BPF_MAP_FREEZE, new BpfAttr().u32(0, this.fd), `on map '${this.def.name}'`);
+  }
+
+  /** Pin in bpffs (mounting it if absent). */
+  pin(path: string): void {
+    pinObject(this.fd, path);
+  }
+
+  /** Map info from the kernel (id, name, sizes). */
+  info(): MapInfo {
+    return mapInfo(this.fd);
   }
 
   /** Close the fd (idempotent). */
