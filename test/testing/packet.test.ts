@@ -43,10 +43,11 @@ describe('packetArb: valid frames', () => {
       (p) => {
         expect(p.ip!.kind).toBe('ipv4');
         expect(p.l4!.kind).toBe('tcp');
-        if (p.l4!.kind !== 'tcp') return;
-        expect(p.l4.dstPort).toBe(80);
-        expect(p.l4.srcPort).toBeGreaterThanOrEqual(1024);
-        expect(p.l4.srcPort).toBeLessThanOrEqual(2048);
+        const l4 = p.l4!;
+        if (l4.kind !== 'tcp') return;
+        expect(l4.dstPort).toBe(80);
+        expect(l4.srcPort).toBeGreaterThanOrEqual(1024);
+        expect(l4.srcPort).toBeLessThanOrEqual(2048);
         expect(p.eth!.vlan).not.toBeNull();
         expect(p.payload.length).toBeGreaterThanOrEqual(10);
         expect(p.payload.length).toBeLessThanOrEqual(20);
