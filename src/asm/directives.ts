@@ -98,6 +98,7 @@ export function parseDirective(s: ParseState): void {
     case '.func': {
       const t = s.expect(Ident, 'a function name');
       addLabel(s, t.image, t.startLine ?? s.line, t.startColumn ?? 1);
+      s.funcLabels.add(t.image);
       break;
     }
     case '.text':
@@ -116,7 +117,8 @@ export function parseDirective(s: ParseState): void {
 export function addLabel(s: ParseState, name: string, line: number, col: number): void {
   const prev = s.labels.get(name);
   if (prev !== undefined) {
-    if (prev.insn === s.insns.length) return; // `.func f` followed by `f:` is one definition
+    // `.func f` followed by `f:` is one definition.
+    if (prev.insn === s.insns.length && s.funcLabels.delete(name)) return;
     throw new StatementError(line, col, `duplicate label '${name}' (first defined on line ${prev.line})`);
   }
   s.labels.set(name, { insn: s.insns.length, line, col });

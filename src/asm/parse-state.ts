@@ -66,6 +66,8 @@ export class ParseState {
   readonly fixups: Fixup[] = [];
   readonly mapRefs: MapRef[] = [];
   readonly labels = new Map<string, LabelDef>();
+  /** Labels defined by `.func` that a `name:` on the same instruction may repeat. */
+  readonly funcLabels = new Set<string>();
   readonly symbols: ProgramSymbol[] = [];
   readonly maps: MapDef[] = [];
   readonly mapDefLines = new Map<string, number>();
