@@ -23,3 +23,12 @@ export { onlineCpus, possibleCpuCount } from './cpus.js';
 export {
   listMaps, listPrograms, mapFdById, mapIds, openMapById, openPinnedMap, programFdById, programIds,
 } from './kernel-objects.js';
+export {
+  Attachment, XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE, XDP_FLAGS_UPDATE_IF_NOEXIST, attachKprobe,
+  attachRawTracepoint, attachSocketFilter, attachTracepoint, attachXdp,
+} from './attach.js';
+export type { PerfAttachMethod } from './attach.js';
+export { TRACEFS_ROOT, parseTracepointName, tracefsRoot, tracepointId } from './tracefs.js';
+export { interfaceIndex, withNetns } from './netns.js';
+export { perfEventOpen } from './perf-event.js';
+export type { PerfEventAttr } from './perf-event.js';

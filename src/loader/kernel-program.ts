@@ -88,7 +88,7 @@ export class KernelProgram implements Disposable {
    * @example prog.testRun({ data: packet, repeat: 100 }).retval
    */
   testRun(options: TestRunOptions = {}): TestRunResult {
-    return testRunFd(this.fd, options, `of a ${progTypeName(this.progType)} program`);
+    return testRunFd(this.fd, options, `of a program of type ${progTypeName(this.progType)}`);
   }
 
   /** Pin in bpffs (mounting it if absent). */
@@ -164,7 +164,7 @@ export function loadProgram(program: Program, options: LoadOptions = {}): Kernel
       }
       const text = logSize ? logText(log) : '';
       throw new KernelError('bpf(BPF_PROG_LOAD)', errno,
-        `of a ${progTypeName(progType)} program${program.name ? ` '${program.name}'` : ''} (${insns.length} insns)`, text);
+        `of program${program.name ? ` '${program.name}'` : ''} (type ${progTypeName(progType)}, ${insns.length} insns)`, text);
     }
   } catch (e) {
     for (const m of owned) m.close();

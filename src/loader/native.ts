@@ -26,6 +26,7 @@ export interface Libc {
   setns(fd: number, nstype: number): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
   strerror(errnum: number): string;
+  ifNameToIndex(name: string): number;
 }
 
 let libc: Libc | undefined;
@@ -71,6 +72,7 @@ export function native(): Libc {
     setns: lib.func('setns', 'int', ['int', 'int']) as Libc['setns'],
     setsockopt: lib.func('setsockopt', 'int', ['int', 'int', 'int', 'void *', 'unsigned int']) as Libc['setsockopt'],
     strerror: lib.func('strerror', 'const char *', ['int']) as Libc['strerror'],
+    ifNameToIndex: lib.func('if_nametoindex', 'unsigned int', ['const char *']) as Libc['ifNameToIndex'],
   };
   return libc;
 }
