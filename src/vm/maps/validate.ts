@@ -41,6 +41,8 @@ const KMALLOC_MAX_SIZE = 4 * 1024 * 1024;
 /** sizeof(struct htab_elem) on x86_64. */
 const HTAB_ELEM_SIZE = 48;
 const INT_MAX = 0x7fffffff;
+/** sizeof(struct bucket) of the hash table on x86_64. */
+const BUCKET_SIZE = 16;
 const PAGE_SIZE = 4096;
 /** Largest eagerly allocated storage (array data, queue ring) the VM accepts. */
 export const VM_MAP_MAX_BYTES = 256 * 1024 * 1024;
@@ -115,6 +117,10 @@ function checkHash(def: MapDef, perCpu: boolean, lru: boolean): void {
   if (perCpu && roundUp8(def.valueSize) > PCPU_MIN_UNIT_SIZE) {
     fail(def, `per-CPU value_size ${def.valueSize} exceeds ${PCPU_MIN_UNIT_SIZE}`, E2BIG);
   }
+  // htab_map_alloc: a power-of-two bucket count whose array size must fit in a u32.
+  let buckets = 1;
+  while (buckets < def.maxEntries) buckets *= 2;
+  if (buckets > Math.floor(0xffffffff / BUCKET_SIZE)) fail(def, `max_entries ${def.maxEntries} too large`, E2BIG);
 }
 
 function checkQueueStack(def: MapDef): void {
