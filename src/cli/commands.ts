@@ -1,1 +1,3 @@
 // Each subcommand file registers itself on import; add one line per subcommand.
+import './assemble.js';
+import './disasm.js';
