@@ -1,0 +1,21 @@
+# Skip the IPv4 header by its IHL (a variable offset) and read the TCP destination port.
+.prog_type xdp
+    r2 = *(u32 *)(r1 + 0)
+    r3 = *(u32 *)(r1 + 4)
+    r4 = r2
+    r4 += 34
+    if r4 > r3 goto pass
+    r5 = *(u8 *)(r2 + 14)
+    r5 &= 0xf
+    r5 <<= 2
+    r2 += r5
+    r4 = r2
+    r4 += 18
+    if r4 > r3 goto pass
+    r0 = *(u16 *)(r2 + 16)
+    if r0 != 0x5000 goto pass
+    r0 = 1
+    exit
+pass:
+    r0 = 2
+    exit
