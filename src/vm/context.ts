@@ -1,0 +1,142 @@
+import { BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP, progTypeName } from '../isa/prog-types.js';
+import { PERM_READ, PERM_WRITE, type AddressSpace, type CtxAccess, type Region } from './address-space.js';
+import { PendingFault } from './fault.js';
+
+/** Inputs of one run: raw memory (r1/r2), a context's bytes, a packet. */
+export interface RunInput {
+  /** Raw-memory programs: r1 = pointer to a copy, r2 = its length. */
+  readonly mem?: Uint8Array;
+  /** Context bytes: tracepoint raw context; for socket filters an `__sk_buff` to start from. */
+  readonly ctx?: Uint8Array;
+  /** The packet (BPF_PROG_TEST_RUN's data_in): socket filters and XDP. */
+  readonly packet?: Uint8Array;
+}
+
+/** The regions and registers a program type starts with. */
+export interface PreparedContext {
+  readonly r1: bigint;
+  readonly r2: bigint;
+  /** Bytes LD_ABS / LD_IND and skb_load_bytes read. */
+  readonly packet: Uint8Array | undefined;
+  /** Read the run's outputs back (memory after the run, XDP packet). */
+  readonly mem: Uint8Array | undefined;
+  readonly packetOut: Uint8Array | undefined;
+  readonly ctxOut: Uint8Array | undefined;
+}
+
+const ETH_HLEN = 14;
+/** sizeof(struct __sk_buff). */
+export const SK_BUFF_SIZE = 192;
+/** sizeof(struct xdp_md). */
+export const XDP_MD_SIZE = 24;
+
+/** `struct __sk_buff` field offsets socket filters may not read (data, data_end, tc_classid, family..local_port, data_meta, tstamp, wire_len, hwtstamp). */
+const SKB_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [88, 52], [140, 4], [152, 8], [160, 4], [184, 8]];
+const SKB_CB = [48, 68] as const;
+const SKB_SK = 168;
+const SKB_FLOW_KEYS = 144;
+
+function skbAccess(bytes: Uint8Array): CtxAccess {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const check = (off: number, size: number, write: boolean): string | undefined => {
+    const what = `${write ? 'write' : 'read'} of ${size} bytes at ctx+${off}`;
+    if (off % size !== 0) return `misaligned __sk_buff access: ${what}`;
+    for (const [o, n] of SKB_DENIED) if (off < o + n && off + size > o) return `invalid __sk_buff access for socket_filter: ${what}`;
+    if (off === SKB_SK || off === SKB_FLOW_KEYS) return size === 8 && !write ? undefined : `invalid __sk_buff access: ${what}`;
+    if (off >= SKB_SK && off < SKB_SK + 8) return `invalid __sk_buff access: ${what}`;
+    if (write && (off < SKB_CB[0] || off + size > SKB_CB[1] || size !== 4)) return `__sk_buff is read-only here except cb[]: ${what}`;
+    if (size === 8) return `invalid __sk_buff access: ${what}`;
+    return undefined;
+  };
+  return {
+    load(off, size) {
+      const bad = check(off, size, false);
+      if (bad !== undefined) return bad;
+      if (size === 8) return 0n;
+      return size === 1 ? BigInt(bytes[off]!) : size === 2 ? BigInt(view.getUint16(off, true)) : BigInt(view.getUint32(off, true));
+    },
+    store(off, size, value) {
+      const bad = check(off, size, true);
+      if (bad !== undefined) return bad;
+      view.setUint32(off, Number(value & 0xffffffffn), true);
+      return undefined;
+    },
+  };
+}
+
+function xdpAccess(bytes: Uint8Array, data: bigint, dataEnd: bigint): CtxAccess {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    load(off, size) {
+      if (size !== 4 || off % 4 !== 0) return `invalid xdp_md access: read of ${size} bytes at ctx+${off} (fields are u32)`;
+      // The kernel rewrites loads of data / data_end / data_meta into 64-bit pointer loads.
+      if (off === 0 || off === 8) return data;
+      if (off === 4) return dataEnd;
+      return BigInt(view.getUint32(off, true));
+    },
+    store(off, size) {
+      return `xdp_md is read-only: write of ${size} bytes at ctx+${off}`;
+    },
+  };
+}
+
+/** __sk_buff as BPF_PROG_TEST_RUN builds it for `frame` on the loopback device (eth_type_trans). */
+function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined): Uint8Array {
+  const skb = new Uint8Array(SK_BUFF_SIZE);
+  if (ctxIn !== undefined) skb.set(ctxIn.subarray(0, SK_BUFF_SIZE));
+  const v = new DataView(skb.buffer);
+  v.setUint32(0, frame.length - ETH_HLEN, true);
+  const dst = frame.subarray(0, 6);
+  const isMulticast = (dst[0]! & 1) !== 0;
+  const pktType = isMulticast ? (dst.every((b) => b === 0xff) ? 1 : 2) : dst.every((b) => b === 0) ? 0 : 3;
+  v.setUint32(4, pktType, true);
+  const proto = (frame[12]! << 8) | frame[13]!;
+  let wire = proto;
+  if (proto < 0x600) wire = frame[14] === 0xff && frame[15] === 0xff ? 0x0001 : 0x0004;
+  v.setUint32(16, ((wire & 0xff) << 8) | (wire >> 8), true);
+  v.setUint32(40, 1, true);
+  return skb;
+}
+
+/** Map the context of `progType` for one run and compute r1 / r2. */
+export function prepareContext(space: AddressSpace, progType: number, input: RunInput): PreparedContext {
+  const add = (kind: 'ctx' | 'packet' | 'mem', name: string, bytes: Uint8Array, perm: number, ctx?: CtxAccess): Region =>
+    space.add(kind, name, bytes, perm, ctx === undefined ? {} : { ctx });
+  switch (progType) {
+    case BPF_PROG_TYPE_SOCKET_FILTER: {
+      const frame = input.packet ?? new Uint8Array(ETH_HLEN);
+      if (frame.length < ETH_HLEN) throw new PendingFault('setup', `socket_filter needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
+      const skb = buildSkBuff(frame, input.ctx);
+      const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb));
+      return { r1: ctx.base, r2: 0n, packet: frame.slice(ETH_HLEN), mem: undefined, packetOut: undefined, ctxOut: skb };
+    }
+    case BPF_PROG_TYPE_XDP: {
+      const data = (input.packet ?? new Uint8Array(0)).slice();
+      const pkt = add('packet', 'packet', data, PERM_READ | PERM_WRITE);
+      const md = new Uint8Array(XDP_MD_SIZE);
+      if (input.ctx !== undefined) md.set(input.ctx.subarray(0, XDP_MD_SIZE));
+      const v = new DataView(md.buffer);
+      if (v.getUint32(12, true) === 0) v.setUint32(12, 1, true);
+      const ctx = add('ctx', 'ctx', md, 0, xdpAccess(md, pkt.base, pkt.base + BigInt(data.length)));
+      return { r1: ctx.base, r2: 0n, packet: data, mem: undefined, packetOut: data, ctxOut: md };
+    }
+    case BPF_PROG_TYPE_TRACEPOINT:
+    case BPF_PROG_TYPE_RAW_TRACEPOINT:
+    case BPF_PROG_TYPE_KPROBE:
+    case BPF_PROG_TYPE_PERF_EVENT: {
+      const bytes = (input.ctx ?? input.mem ?? new Uint8Array(0)).slice();
+      const ctx = add('ctx', 'ctx', bytes, PERM_READ);
+      return { r1: bytes.length === 0 ? 0n : ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
+    }
+    default: {
+      if (progType !== 0 && input.mem === undefined && input.ctx === undefined && input.packet !== undefined) {
+        throw new PendingFault('setup', `program type ${progTypeName(progType)} has no packet context in the VM; pass memory instead`);
+      }
+      const src = input.mem ?? input.ctx;
+      if (src === undefined) return { r1: 0n, r2: 0n, packet: input.packet, mem: undefined, packetOut: undefined, ctxOut: undefined };
+      const bytes = src.slice();
+      const r = add('mem', 'mem', bytes, PERM_READ | PERM_WRITE);
+      return { r1: r.base, r2: BigInt(bytes.length), packet: input.packet ?? bytes, mem: bytes, packetOut: undefined, ctxOut: undefined };
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import * as H from '../../isa/helpers.js';
+import type { HelperRegistry } from './registry.js';
+
+const BPF_MAX_LOOPS = 8 * 1024 * 1024;
+const neg = (e: number): bigint => BigInt.asUintN(64, BigInt(-e));
+
+/** bpf_loop (callback subprogram), bpf_skb_load_bytes, bpf_tail_call's id (the VM runs it itself). */
+export function registerControlHelpers(reg: HelperRegistry): void {
+  reg.register(H.BPF_FUNC_loop, ({ r1, r2, r3, r4 }, env) => {
+    if (r4 !== 0n) return neg(22);
+    const n = BigInt.asUintN(32, r1);
+    if (n > BigInt(BPF_MAX_LOOPS)) return neg(7);
+    for (let i = 0n; i < n; i++) {
+      if (env.callFunction(r2, [i, r3]) !== 0n) return i + 1n;
+    }
+    return n;
+  });
+  reg.register(H.BPF_FUNC_tail_call, () => {
+    throw new Error('bpf_tail_call is executed by the VM');
+  });
+  reg.register(H.BPF_FUNC_skb_load_bytes, ({ r2, r3, r4 }, env) => {
+    const p = env.packet;
+    const off = Number(BigInt.asUintN(32, r2));
+    const len = Number(BigInt.asUintN(32, r4));
+    if (p === undefined || len === 0) return neg(14);
+    const dst = env.mem.view(r3, len, true);
+    if (off + len > p.length) {
+      dst.fill(0);
+      return neg(14);
+    }
+    dst.set(p.subarray(off, off + len));
+    return 0;
+  });
+}
