@@ -68,11 +68,15 @@ export function callsFamily(): Family {
     return fs;
   };
   for (const frames of [2, 3, 8, 9, 10]) f.add(`depth-${frames}-frames`, frames % 2 ? XDP : SOCKET_FILTER, link(chain(frames, 8)));
-  for (const [frames, stack] of [[2, 256], [2, 264], [4, 128], [4, 136], [4, 120], [3, 168], [3, 176]] as const) {
-    f.add(`stack-${frames}x${stack}`, TRACEPOINT, link(chain(frames, stack)));
+  // Tracepoint programs may get a private stack per subprogram on x86-64 (no combined limit);
+  // XDP and socket filters share one 512-byte stack.
+  for (const [t, tn] of [[TRACEPOINT, 'tp'], [XDP, 'xdp'], [SOCKET_FILTER, 'sk']] as const) {
+    for (const [frames, stack] of [[2, 256], [2, 264], [4, 128], [4, 136], [4, 120], [3, 168], [3, 176]] as const) {
+      f.add(`stack-${tn}-${frames}x${stack}`, t, link(chain(frames, stack)));
+    }
+    f.add(`stack-${tn}-512-main-only`, t, link([[stdw(R10, -512, 0), { callFn: 1 }, exit()], [mov64(R0, 0), exit()]]));
+    f.add(`stack-${tn}-512-main-plus-8`, t, link([[stdw(R10, -512, 0), { callFn: 1 }, exit()], [stdw(R10, -8, 0), mov64(R0, 0), exit()]]));
   }
-  f.add('stack-512-main-only', TRACEPOINT, link([[stdw(R10, -512, 0), { callFn: 1 }, exit()], [mov64(R0, 0), exit()]]));
-  f.add('stack-512-main-plus-8', TRACEPOINT, link([[stdw(R10, -512, 0), { callFn: 1 }, exit()], [stdw(R10, -8, 0), mov64(R0, 0), exit()]]));
   f.add('callee-reads-ctx-arg', SOCKET_FILTER, link([[{ callFn: 1 }, exit()], [ldxw(R0, R1, 0), exit()]]));
   f.add('callee-reads-unpassed-r3', SOCKET_FILTER, link([[{ callFn: 1 }, exit()], [mov64(R0, R3), exit()]]));
   f.add('callee-reads-passed-r3', SOCKET_FILTER, link([[mov64(R3, 4), { callFn: 1 }, exit()], [mov64(R0, R3), exit()]]));

@@ -56,7 +56,8 @@ export function recordGoldens(root: string, print: (line: string) => void, filte
     if (filter) {
       try {
         const old = JSON.parse(readFileSync(file, 'utf8')) as GoldenFile;
-        merged = { ...old.programs, ...programs };
+        const names = new Set(corpus.map((c) => c.name));
+        merged = Object.fromEntries(Object.entries({ ...old.programs, ...programs }).filter(([name]) => names.has(name)));
       } catch {
         // no previous file: keep what was recorded now
       }

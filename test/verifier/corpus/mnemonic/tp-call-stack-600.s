@@ -1,4 +1,4 @@
-; Three frames of 200 bytes each: 600 bytes of combined stack.
+; Three frames of 200 bytes each: tracepoint programs get a private stack per subprogram on x86-64.
 .prog_type tracepoint
         stdw [%r10-200], 0
         call local f1
