@@ -3,10 +3,13 @@ import { EINVAL } from './errno.js';
 import { MapError } from './map-error.js';
 import type { ElemResult, MapFlags, MapKind, VmMap } from './types.js';
 
-/** A key as a Map key: a number for keys up to 6 bytes, else a latin1 string of the bytes. */
+/**
+ * A key as a Map key: a number for keys up to 6 bytes, else a string of 16-bit code units
+ * (two key bytes each, a last odd byte alone). Equal bytes give equal codes for one key size.
+ */
 export type KeyCode = number | string;
 
-/** Encode key bytes as a `KeyCode`; equal bytes give equal codes (for one key size). */
+/** Encode key bytes as a `KeyCode`. */
 export function keyCode(key: Uint8Array): KeyCode {
   const n = key.length;
   if (n <= 6) {
@@ -14,10 +17,13 @@ export function keyCode(key: Uint8Array): KeyCode {
     for (let i = n - 1; i >= 0; i--) v = v * 256 + key[i]!;
     return v;
   }
-  let s = '';
-  for (let i = 0; i < n; i += 4096) {
-    s += String.fromCharCode.apply(null, Array.from(key.subarray(i, Math.min(n, i + 4096))));
+  if (n === 8) {
+    return String.fromCharCode(key[0]! | (key[1]! << 8), key[2]! | (key[3]! << 8), key[4]! | (key[5]! << 8), key[6]! | (key[7]! << 8));
   }
+  let s = '';
+  let i = 0;
+  for (; i + 1 < n; i += 2) s += String.fromCharCode(key[i]! | (key[i + 1]! << 8));
+  if (i < n) s += String.fromCharCode(key[i]!);
   return s;
 }
 

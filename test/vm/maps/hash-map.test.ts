@@ -201,3 +201,21 @@ describe('hash maps against a model', () => {
     expect(m.lookup(b)).toEqual(new Uint8Array([2]));
   });
 });
+
+describe('key encoding', () => {
+  it('distinct keys of every length stay distinct, equal keys meet', () => {
+    const len = fc.integer({ min: 1, max: 20 });
+    fc.assert(
+      fc.property(
+        len.chain((n) => fc.uniqueArray(fc.uint8Array({ minLength: n, maxLength: n }), { minLength: 1, maxLength: 12, selector: hex })),
+        (keys) => {
+          const m = createMap({ name: 'k', type: BPF_MAP_TYPE_HASH, keySize: keys[0]!.length, valueSize: 1, maxEntries: 16, flags: 0 });
+          keys.forEach((k, i) => expect(m.update(k, new Uint8Array([i]), 1)).toBe(0));
+          keys.forEach((k, i) => expect(m.lookup(k.slice())).toEqual(new Uint8Array([i])));
+          expect(m.size).toBe(keys.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
