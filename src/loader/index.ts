@@ -32,3 +32,9 @@ export { TRACEFS_ROOT, parseTracepointName, tracefsRoot, tracepointId } from './
 export { interfaceIndex, withNetns } from './netns.js';
 export { perfEventOpen } from './perf-event.js';
 export type { PerfEventAttr } from './perf-event.js';
+export { EventQueue } from './event-queue.js';
+export { PerfBufferReader } from './perf-buffer.js';
+export type { PerfRecord } from './perf-buffer.js';
+export { RingBufferReader } from './ring-buffer.js';
+export { TracePipeReader, parseTraceLine } from './trace-pipe.js';
+export type { TraceLine } from './trace-pipe.js';
