@@ -123,6 +123,31 @@ describe('map definition validation', () => {
       .filter((d) => d.maxEntries * Math.max(d.valueSize + d.keySize, 8) * 64 <= 16 << 20)
       .filter((d) => !(d.type === BPF_MAP_TYPE_PERF_EVENT_ARRAY && d.maxEntries === 0));
 
+    it('agrees at the size limits', () => {
+      const K = 4 * 1024 * 1024; // KMALLOC_MAX_SIZE
+      const edges: MapDef[] = [
+        def(BPF_MAP_TYPE_HASH, 4, K - 48 - 4 - 1, 1),
+        def(BPF_MAP_TYPE_HASH, 4, K - 48 - 4, 1),
+        def(BPF_MAP_TYPE_HASH, 100000, 8, 1),
+        def(BPF_MAP_TYPE_HASH, 4, 8, 2 ** 27 + 1),
+        def(BPF_MAP_TYPE_QUEUE, 0, K, 1),
+        def(BPF_MAP_TYPE_QUEUE, 0, K + 1, 1),
+        def(BPF_MAP_TYPE_PERCPU_HASH, 4, 32768, 1),
+        def(BPF_MAP_TYPE_PERCPU_HASH, 4, 32769, 1),
+        def(BPF_MAP_TYPE_RINGBUF, 0, 0, 1 << 24),
+      ];
+      for (const d of edges) {
+        let kernel = 0;
+        try {
+          createKernelMap(d).close();
+        } catch (e) {
+          if (!(e instanceof KernelError)) throw e;
+          kernel = e.errno;
+        }
+        expect(ourErrno(d, possibleCpuCount()), JSON.stringify(d)).toBe(kernel);
+      }
+    });
+
     it('accepts and refuses the same definitions with the same errno', () => {
       const nCpus = possibleCpuCount();
       fc.assert(
