@@ -1,3 +1,5 @@
 // Each subcommand file registers itself on import; add one line per subcommand.
 import './assemble.js';
 import './disasm.js';
+import './run.js';
+import './conformance.js';

@@ -27,3 +27,4 @@ export * from './maps/index.js';
 export function createVm(program: Program, options: VmOptions = {}): Vm {
   return new Vm(program, options);
 }
+export { checkConformance, type ConformanceInput, type ConformanceVerdict } from './conformance.js';

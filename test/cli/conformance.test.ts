@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-conf-cli-'));
+const put = (name: string, data: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const suite = join(import.meta.dirname, '../../../shared/conformance/tests');
+const present = existsSync(suite);
+if (!present) console.log(`skip: bpf_conformance suite not found at ${suite}`);
+
+describe('tsbpf-asm conformance', () => {
+  it('prints PASS / FAIL per file and the totals', async () => {
+    const good = put('good.data', '-- asm\nmov %r0, 3\nexit\n-- result\n0x3\n');
+    const bad = put('bad.data', '-- asm\nmov %r0, 4\nexit\n-- result\n0x3\n');
+    const err = put('err.data', '-- asm\nldxdw %r0, [%r10+0]\nexit\n-- error\nout of bounds\n');
+    const r = await cli('conformance', good, bad, err);
+    expect(r.out).toBe('PASS good.data\nFAIL bad.data: r0 0x4, expected 0x3\nPASS err.data\n2 passed, 1 failed\n');
+    expect(r.code).toBe(1);
+  });
+
+  it.skipIf(!present)('passes the whole bpf_conformance suite', async () => {
+    const r = await cli('conformance', suite);
+    expect(r.out.trim().split('\n').at(-1)).toBe('313 passed, 0 failed');
+    expect(r.code).toBe(0);
+  });
+});

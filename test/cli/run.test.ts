@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { encode } from '../../src/isa/encode.js';
+import { exit, mov64, R0 } from '../../src/isa/builders.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-run-cli-'));
+const put = (name: string, data: string | Uint8Array): string => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const SUM = put('sum.s', 'mov %r0, 0\nloop:\njeq %r2, 0, done\nldxb %r3, [%r1]\nadd %r0, %r3\nadd %r1, 1\nsub %r2, 1\nja loop\ndone:\nexit\n');
+
+describe('tsbpf-asm run', () => {
+  it('prints r0 in hex with --mem', async () => {
+    expect(await cli('run', SUM, '--mem', '01 02 03 0x04')).toEqual({ code: 0, out: '0xa\n', err: '' });
+  });
+
+  it('reads --mem-file and prints JSON', async () => {
+    const r = await cli('run', SUM, '--mem-file', put('m.bin', new Uint8Array([5, 6])), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ r0: '0xb', insns: 2 + 6 * 2 + 1, output: [] });
+  });
+
+  it('runs raw bytecode', async () => {
+    const r = await cli('run', put('p.bin', encode([mov64(R0, 42), exit()])));
+    expect(r.out).toBe('0x2a\n');
+  });
+
+  it('runs a .data file with its -- mem', async () => {
+    const data = put('t.data', '-- asm\nldxb %r0, [%r1+1]\nexit\n-- mem\n11 22 33\n-- result\n0x22\n');
+    expect((await cli('run', data)).out).toBe('0x22\n');
+  });
+
+  it('traces executed instructions with the registers written', async () => {
+    const r = await cli('run', SUM, '--mem', '07', '--trace');
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toBe('   0: r0 = 0x0');
+    expect(lines).toContain('   3: r0 += r3  ; r0 = 0x7');
+    expect(lines.at(-1)).toBe('0x7');
+  });
+
+  it('prints trace_printk output', async () => {
+    const src = put('p.s', 'r1 = 0x0a6425 ll\n*(u64 *)(r10 - 8) = r1\nr1 = r10\nr1 += -8\nr2 = 4\nr3 = 77\ncall 6\nr0 = 0\nexit\n');
+    const r = await cli('run', src, '--json');
+    expect(JSON.parse(r.out).output).toEqual(['77']);
+  });
+
+  it('runs an XDP program on --data-file', async () => {
+    const src = put('x.s', 'r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr0 = r3\nr0 -= r2\nexit\n');
+    const r = await cli('run', src, '--prog-type', 'xdp', '--data-file', put('pkt.bin', new Uint8Array(60)));
+    expect(r.out).toBe('0x3c\n');
+  });
+
+  it('reports a fault as error: ... with exit 1', async () => {
+    const r = await cli('run', put('f.s', 'r0 = *(u64 *)(r10 + 8)\nexit\n'));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: pc 0 (r0 = *(u64 *)(r10 + 8)): out-of-bounds read of 8 bytes at stack+520\n');
+  });
+
+  it('reports an exhausted budget', async () => {
+    const r = await cli('run', put('l.s', 'goto -1\n'), '--max-insns', '100');
+    expect(r.err).toBe('error: pc 0 (goto -1): instruction budget of 100 exhausted\n');
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    expect((await cli('run', SUM, '--mem', 'zz')).code).toBe(2);
+    expect((await cli('run', SUM, '--prog-type', 'nope')).code).toBe(2);
+    expect((await cli('run', SUM, '--max-insns', '-1')).code).toBe(2);
+    expect((await cli('run', SUM, '--mem', '01', '--mem-file', SUM)).code).toBe(2);
+    expect((await cli('run', SUM, '--data-file', SUM)).code).toBe(2);
+  });
+});
