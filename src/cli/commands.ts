@@ -3,3 +3,5 @@ import './assemble.js';
 import './disasm.js';
 import './run.js';
 import './conformance.js';
+import './load.js';
+import './test-run.js';

@@ -15,12 +15,16 @@ export class KernelError extends Error {
   readonly errnoText: string;
   /** The verifier log of a rejected program (empty when there is none). */
   readonly log: string;
+  /** The message without the log: `bpf(BPF_PROG_LOAD) of ...: EACCES (Permission denied)`. */
+  readonly summary: string;
 
   constructor(syscall: string, errno: number, detail?: string, log = '') {
     const name = errnoName(errno);
     const text = errnoText(errno);
     const logTail = log ? `\n${lastLines(log, 20)}` : '';
-    super(`${syscall}${detail ? ` ${detail}` : ''}: ${name} (${text})${logTail}`);
+    const summary = `${syscall}${detail ? ` ${detail}` : ''}: ${name} (${text})`;
+    super(`${summary}${logTail}`);
+    this.summary = summary;
     this.name = 'KernelError';
     this.syscall = syscall;
     this.errno = errno;

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { bpfAvailable, getPinned, progInfo } from '../../src/loader/index.js';
+import { closeFd } from '../../src/loader/native.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-load-cli-'));
+const put = (name: string, data: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const avail = bpfAvailable();
+if (!avail.ok) console.log(`skip: tsbpf-asm load tests: ${avail.reason}`);
+const COUNTER = join(import.meta.dirname, '../../examples/execve-counter/execve-counter.s');
+const pinDir = `/sys/fs/bpf/tsbpf-cli-${process.pid}`;
+
+describe.skipIf(!avail.ok)('tsbpf-asm load (real kernel)', () => {
+  afterAll(() => rmSync(pinDir, { recursive: true, force: true }));
+
+  it('loads, prints id, tag and the verifier stats', async () => {
+    const r = await cli('load', COUNTER);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^loaded tracepoint program 'execve_counter': id \d+, tag [0-9a-f]{16}\n/);
+    expect(r.out).toMatch(/1 map\(s\) \(ids \d+\)/);
+    expect(r.out).toMatch(/verifier: processed \d+ insns \(limit 1000000\).*verification time \d+ usec/);
+  });
+
+  it('pins with --pin so the program outlives the command', async () => {
+    const path = `${pinDir}/counter`;
+    const r = await cli('load', COUNTER, '--pin', path);
+    expect(r.code).toBe(0);
+    const id = Number(/id (\d+)/.exec(r.out)![1]);
+    const fd = getPinned(path);
+    try {
+      expect(progInfo(fd).id).toBe(id);
+    } finally {
+      closeFd(fd);
+    }
+  });
+
+  it('prints the kernel log and exits 1 on rejection', async () => {
+    const bad = put('bad.s', '.prog_type xdp\nr0 = *(u64 *)(r1 + 1000)\nexit\n');
+    const r = await cli('load', bad, '--log-level', '1');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/invalid bpf_context access off=1000/);
+    expect(r.err).toMatch(/^error: the kernel rejected the program: bpf\(BPF_PROG_LOAD\) of program \(type xdp, 2 insns\): EACCES \(Permission denied\)$/m);
+  });
+
+  it('prints the whole log with --log and honours --prog-type', async () => {
+    const p = put('ok.s', 'r0 = 2\nexit\n');
+    const r = await cli('load', p, '--prog-type', 'xdp', '--log', '--log-level', '7');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/0: \(b7\) r0 = 2/);
+    expect(r.out).toMatch(/loaded xdp program: id \d+/);
+    const none = await cli('load', p);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/the program has no type: give --prog-type/);
+  });
+});
