@@ -4,13 +4,14 @@ import { BPF_EXIST, BPF_NOEXIST } from './flags.js';
 import { MapBase, smallFlags } from './map-base.js';
 import type { ElemResult, MapFlags, QueueStackMap } from './types.js';
 
-const empty: ElemResult = { err: -ENOENT, value: undefined };
 
 /**
  * QUEUE and STACK, as kernel/bpf/queue_stack_maps.c: a ring of max_entries + 1 slots with
  * `head` (next push) and `tail` (oldest). A queue pops at the tail, a stack below the head.
  * Pushing with BPF_EXIST into a full map advances the tail, dropping the oldest element in
- * both kinds. The byte-level ops answer as the kernel's: lookup NULL, update/delete -EINVAL.
+ * both kinds. pop/peek of an empty map give -ENOENT with a zeroed value (the kernel clears
+ * the program's buffer). The byte-level ops answer as the kernel's: lookup NULL,
+ * update/delete -EINVAL.
  */
 export class QueueStackMapImpl extends MapBase implements QueueStackMap {
   readonly kind: 'queue' | 'stack';
@@ -56,7 +57,8 @@ export class QueueStackMapImpl extends MapBase implements QueueStackMap {
   }
 
   private get(remove: boolean): ElemResult {
-    if (this.head === this.tail) return empty;
+    // Empty: the kernel zeroes the caller's buffer and returns -ENOENT.
+    if (this.head === this.tail) return { err: -ENOENT, value: new Uint8Array(this.def.valueSize) };
     const at = this.front();
     const value = this.slots[at]!;
     if (!remove) return { err: 0, value: value.slice() };

@@ -17,7 +17,11 @@ export type MapKind = 'array' | 'hash' | 'queue' | 'stack' | 'prog_array' | 'per
 /** Flags as a program passes them (a 64-bit register) or as a host passes them. */
 export type MapFlags = number | bigint;
 
-/** Result of `pop`/`peek`: `err` is 0 with `value` (a copy), or a negative errno and no value. */
+/**
+ * Result of `pop`/`peek`: `err` 0 with `value` (a copy), or a negative errno. When `value` is
+ * defined, write it to the program's buffer: an empty QUEUE/STACK gives -ENOENT with zeros,
+ * because the kernel clears the buffer; other maps give -EINVAL and no value.
+ */
 export interface ElemResult {
   readonly err: number;
   readonly value: Uint8Array | undefined;
@@ -72,7 +76,7 @@ export interface VmMap {
   getNextKey(key: Uint8Array | undefined): Uint8Array | undefined;
   /** bpf_map_push_elem: QUEUE/STACK only; BPF_EXIST on a full map drops the oldest. 0, -E2BIG (full), -EINVAL. */
   push(value: Uint8Array, flags?: MapFlags): number;
-  /** bpf_map_pop_elem: QUEUE front / STACK top, removed. -ENOENT when empty. */
+  /** bpf_map_pop_elem: QUEUE front / STACK top, removed. -ENOENT (with a zeroed value) when empty. */
   pop(): ElemResult;
   /** bpf_map_peek_elem: as `pop` without removing. */
   peek(): ElemResult;

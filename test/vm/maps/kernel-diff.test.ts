@@ -125,7 +125,7 @@ function compareQueue(def: MapDef, list: QueueOp[]): void {
       } else {
         const k = o.op === 'pop' ? kernel.lookupAndDelete(none) : kernel.lookup(none);
         const r = o.op === 'pop' ? ours.pop() : ours.peek();
-        expect(r.value === undefined ? undefined : hex(r.value)).toBe(k === undefined ? undefined : hex(k));
+        expect(r.err === 0 ? hex(r.value!) : undefined).toBe(k === undefined ? undefined : hex(k));
       }
     }
   } finally {

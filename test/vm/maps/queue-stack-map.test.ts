@@ -50,7 +50,7 @@ function run(kind: 'queue' | 'stack', list: Op[]): void {
       case 'peek': {
         const r = o.op === 'pop' ? m.pop() : m.peek();
         const want = front();
-        if (want === undefined) expect(r).toEqual({ err: -ENOENT, value: undefined });
+        if (want === undefined) expect(r).toEqual({ err: -ENOENT, value: new Uint8Array(VALUE) });
         else {
           expect(r.err).toBe(0);
           expect(hex(r.value!)).toBe(want);
