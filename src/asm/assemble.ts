@@ -29,31 +29,41 @@ export interface AssembleOptions {
  */
 export function assemble(source: string, options: AssembleOptions = {}): Program {
   const file = options.file ?? '<input>';
-  const { tokens, problems } = lexAsm(source);
-  const s = new ParseState(tokens);
-  const badLines = new Set<number>();
-  for (const p of problems) {
-    s.errors.push(new StatementError(p.line, p.col, p.message));
-    badLines.add(p.line);
-  }
-  const dialect = options.dialect ?? detectDialect(source, tokens);
-  const parseInsn = dialect === 'mnemonic' ? parseMnemonicInsn : parsePseudoCInsn;
-  const n = tokens.length;
-  let i = 0;
-  while (i < n) {
-    let e = i;
-    while (e < n && tokens[e]!.tokenType !== Newline) e++;
-    if (e > i) {
-      s.pos = i;
-      s.end = e;
-      s.line = tokens[i]!.startLine ?? 1;
-      if (!badLines.has(s.line)) statement(s, parseInsn);
+  const s = new ParseState(source);
+  let dialect = options.dialect;
+  let parseInsn = parsePseudoCInsn;
+  // Lexing chunk by chunk keeps the token objects short-lived (cheap young-generation
+  // garbage) instead of holding a million of them until the end.
+  for (const chunk of chunks(source)) {
+    const { tokens, problems } = lexAsm(chunk.text);
+    s.base = chunk.offset;
+    // Statements holding a character the lexer rejected are reported once, not parsed.
+    let problem = 0;
+    for (const p of problems) s.errors.push(new StatementError(p.offset + chunk.offset, p.message));
+    if (dialect === undefined) dialect = detectDialect(source, tokens);
+    parseInsn = dialect === 'mnemonic' ? parseMnemonicInsn : parsePseudoCInsn;
+    s.tokens = tokens;
+    const n = tokens.length;
+    let i = 0;
+    while (i < n) {
+      let e = i;
+      while (e < n && tokens[e]!.tokenType !== Newline) e++;
+      if (e > i) {
+        s.pos = i;
+        s.start = i;
+        s.end = e;
+        const stop = e < n ? tokens[e]!.startOffset : chunk.text.length;
+        while (problem < problems.length && problems[problem]!.offset < tokens[i]!.startOffset) problem++;
+        if (problem >= problems.length || problems[problem]!.offset > stop) statement(s, parseInsn);
+      }
+      i = e + 1;
     }
-    i = e + 1;
   }
+  s.tokens = [];
+  dialect ??= 'pseudo-c';
   resolveMaps(s);
   resolveFixups(s, dialect);
-  if (s.errors.length > 0) throw new AsmError(toDiagnostics(s.errors, source, file));
+  if (s.errors.length > 0) throw new AsmError(toDiagnostics(s, file));
   const program: Program = {
     insns: s.insns,
     maps: s.maps,
@@ -66,6 +76,26 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
   return program;
 }
 
+const CHUNK = 1 << 14;
+
+/**
+ * Split source into pieces of about 16 KiB that end at a line break, each with its offset
+ * in the source. Sources with block comments are not split.
+ */
+function* chunks(source: string): Generator<{ text: string; offset: number }> {
+  if (source.length <= CHUNK * 2 || source.includes('/*')) {
+    yield { text: source, offset: 0 };
+    return;
+  }
+  let start = 0;
+  while (start < source.length) {
+    let end = source.indexOf('\n', start + CHUNK);
+    end = end < 0 ? source.length : end + 1;
+    yield { text: source.slice(start, end), offset: start };
+    start = end;
+  }
+}
+
 function statement(s: ParseState, parseInsn: (s: ParseState) => Insn): void {
   try {
     // Line prefixes of the verifier log and bpftool: `12: (b7) r0 = 0`.
@@ -76,7 +106,7 @@ function statement(s: ParseState, parseInsn: (s: ParseState) => Insn): void {
     // Labels: `name:` (several may share a line).
     while (s.is(Ident) && s.is(Colon, 1)) {
       const t = s.tokens[s.pos]!;
-      addLabel(s, t.image, t.startLine ?? s.line, t.startColumn ?? 1);
+      addLabel(s, t.image, s.at(t));
       s.pos += 2;
     }
     if (s.atEnd()) return;
@@ -102,7 +132,7 @@ function resolveMaps(s: ParseState): void {
   for (const r of s.mapRefs) {
     const k = index.get(r.name);
     if (k === undefined) {
-      s.errors.push(new StatementError(r.line, r.col, `unknown map '${r.name}' (define it with .map ${r.name}, <type>, key=..., value=..., entries=...)`));
+      s.errors.push(new StatementError(r.offset, `unknown map '${r.name}' (define it with .map ${r.name}, <type>, key=..., value=..., entries=...)`));
       continue;
     }
     const insn = s.insns[r.insn]!;
@@ -124,7 +154,7 @@ function resolveFixups(s: ParseState, dialect: Dialect): void {
         s.insns[f.insn] = { ...insn, target: 'helper', imm: id };
         continue;
       }
-      s.errors.push(new StatementError(f.line, f.col, `unknown helper or undefined label '${f.label}'`));
+      s.errors.push(new StatementError(f.offset, `unknown helper or undefined label '${f.label}'`));
       continue;
     }
     if (target === undefined && f.label === 'exit' && dialect === 'mnemonic') {
@@ -132,13 +162,13 @@ function resolveFixups(s: ParseState, dialect: Dialect): void {
       if (firstExit >= 0) target = firstExit;
     }
     if (target === undefined) {
-      s.errors.push(new StatementError(f.line, f.col, `undefined label '${f.label}'`));
+      s.errors.push(new StatementError(f.offset, `undefined label '${f.label}'`));
       continue;
     }
     const rel = slots[target]! - slots[f.insn]! - 1;
     if (f.field === 'off') {
       if (rel < -0x8000 || rel > 0x7fff) {
-        s.errors.push(new StatementError(f.line, f.col, `jump to '${f.label}' is ${rel} slots away, more than a 16-bit offset holds (use gotol)`));
+        s.errors.push(new StatementError(f.offset, `jump to '${f.label}' is ${rel} slots away, more than a 16-bit offset holds (use gotol)`));
         continue;
       }
       s.insns[f.insn] = { ...insn, off: rel } as Insn;
@@ -150,9 +180,12 @@ function resolveFixups(s: ParseState, dialect: Dialect): void {
   }
 }
 
-function toDiagnostics(errors: readonly StatementError[], source: string, file: string): AsmDiagnostic[] {
-  const lines = source.split(/\r\n|\r|\n/);
-  return [...errors]
-    .sort((a, b) => a.line - b.line || a.col - b.col)
-    .map((e) => ({ file, line: e.line, col: e.col, message: e.message, sourceLine: lines[e.line - 1] ?? '' }));
+function toDiagnostics(s: ParseState, file: string): AsmDiagnostic[] {
+  const lines = s.source.split(/\r\n|\r|\n/);
+  return [...s.errors]
+    .sort((a, b) => a.offset - b.offset)
+    .map((e) => {
+      const { line, col } = s.lineCol(e.offset);
+      return { file, line, col, message: e.message, sourceLine: lines[line - 1] ?? '' };
+    });
 }

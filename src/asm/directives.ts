@@ -38,7 +38,8 @@ const MAP_KEYS: Record<string, 'key' | 'value' | 'entries' | 'flags'> = {
 function parseMap(s: ParseState): void {
   const nameTok = s.expect(Ident, 'a map name');
   const name = nameTok.image;
-  if (s.mapDefLines.has(name)) s.fail(nameTok, `map '${name}' is already defined on line ${s.mapDefLines.get(name)}`);
+  const prevDef = s.mapDefs.get(name);
+  if (prevDef !== undefined) s.fail(nameTok, `map '${name}' is already defined on line ${s.lineCol(prevDef).line}`);
   s.expect(Comma, "','");
   const typeTok = s.expect(Ident, 'a map type');
   const type = parseMapType(typeTok.image);
@@ -58,7 +59,7 @@ function parseMap(s: ParseState): void {
   for (const f of ['key', 'value', 'entries'] as const) {
     if (vals[f] === undefined) s.failHere(`map '${name}' needs ${f}=`);
   }
-  s.mapDefLines.set(name, nameTok.startLine ?? s.line);
+  s.mapDefs.set(name, s.at(nameTok));
   s.maps.push({ name, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!, flags: vals.flags ?? 0 });
 }
 
@@ -97,7 +98,7 @@ export function parseDirective(s: ParseState): void {
       return;
     case '.func': {
       const t = s.expect(Ident, 'a function name');
-      addLabel(s, t.image, t.startLine ?? s.line, t.startColumn ?? 1);
+      addLabel(s, t.image, s.at(t));
       s.funcLabels.add(t.image);
       break;
     }
@@ -114,13 +115,13 @@ export function parseDirective(s: ParseState): void {
 }
 
 /** Define a label at the next instruction; a second definition is an error. */
-export function addLabel(s: ParseState, name: string, line: number, col: number): void {
+export function addLabel(s: ParseState, name: string, offset: number): void {
   const prev = s.labels.get(name);
   if (prev !== undefined) {
     // `.func f` followed by `f:` is one definition.
     if (prev.insn === s.insns.length && s.funcLabels.delete(name)) return;
-    throw new StatementError(line, col, `duplicate label '${name}' (first defined on line ${prev.line})`);
+    throw new StatementError(offset, `duplicate label '${name}' (first defined on line ${s.lineCol(prev.offset).line})`);
   }
-  s.labels.set(name, { insn: s.insns.length, line, col });
+  s.labels.set(name, { insn: s.insns.length, offset });
   s.symbols.push({ name, insn: s.insns.length });
 }

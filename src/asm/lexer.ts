@@ -6,7 +6,31 @@
  * `Plus`); the parsers fold them into numbers. Registers are identifiers in pseudo-C
  * (`r1`, `w1`) and `PercentReg` tokens in the mnemonic dialect (`%r1`).
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { IToken, TokenType } from 'chevrotain';
+
+type Chevrotain = typeof import('chevrotain');
+
+/**
+ * chevrotain's package entry (`lib/src/api.js`) pulls in a few hundred modules and takes
+ * ~300 ms to import; the package also ships the same library as one bundled file
+ * (`lib/chevrotain.min.mjs`, ~15 ms). Use the bundle when it is there.
+ */
+async function loadChevrotain(): Promise<Chevrotain> {
+  try {
+    const entry = createRequire(import.meta.url).resolve('chevrotain');
+    const bundle = join(dirname(entry), '..', 'chevrotain.min.mjs');
+    if (existsSync(bundle)) return (await import(pathToFileURL(bundle).href)) as Chevrotain;
+  } catch {
+    // fall through to the package entry
+  }
+  return import('chevrotain');
+}
+
+const { createToken, Lexer } = await loadChevrotain();
 
 const tok = (name: string, pattern: RegExp, extra: Record<string, unknown> = {}): TokenType =>
   createToken({ name, pattern, ...extra });
@@ -19,6 +43,11 @@ export const StringLit = tok('String', /"(?:[^"\\\r\n]|\\.)*"/);
 export const NumberLit = tok('Number', /0[xX][0-9a-fA-F]+|[0-9]+/);
 export const PercentReg = tok('PercentReg', /%[A-Za-z_][A-Za-z0-9_]*/);
 // Signed operators come before identifiers so that `s>=` is not read as `s` `>=`.
+// Whole memory operands as single tokens (fewer, cheaper tokens on the hot path); anything
+// irregular falls back to the single-character tokens below and the parsers' slow path.
+export const MemCast = tok('MemCast', /\*\(\s*[us](?:8|16|32|64)\s*\*\s*\)/);
+export const Addr = tok('Addr', /\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\)/);
+export const MAddr = tok('MAddr', /\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\]/);
 export const SArshAssign = tok('SArshAssign', /s>>=/);
 export const SDivAssign = tok('SDivAssign', /s\/=/);
 export const SModAssign = tok('SModAssign', /s%=/);
@@ -57,22 +86,22 @@ export const Colon = tok('Colon', /:/);
 
 /** Every token type, in matching priority order. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, Newline, LineComment, BlockComment, StringLit, NumberLit, PercentReg,
+  WhiteSpace, Newline, LineComment, BlockComment, StringLit, NumberLit, MemCast, Addr, MAddr, PercentReg,
   SArshAssign, SDivAssign, SModAssign, SGe, SLe, SGt, SLt, Ident,
   LshAssign, RshAssign, AddAssign, SubAssign, MulAssign, DivAssign, ModAssign, OrAssign, AndAssign, XorAssign,
   EqEq, NotEq, Ge, Le, Gt, Lt, Assign, Amp, Plus, Minus, Star, LParen, RParen, LBracket, RBracket, Comma, Colon,
 ];
 
 const lexer = new Lexer(allTokens, {
-  positionTracking: 'onlyStart',
+  positionTracking: 'onlyOffset',
   ensureOptimizations: true,
   skipValidations: true,
 });
 
 /** A character the lexer could not turn into a token. */
 export interface LexProblem {
-  readonly line: number;
-  readonly col: number;
+  /** Offset in the lexed text. */
+  readonly offset: number;
   readonly message: string;
 }
 
@@ -83,8 +112,7 @@ export interface LexProblem {
 export function lexAsm(source: string): { tokens: IToken[]; problems: LexProblem[] } {
   const r = lexer.tokenize(source);
   const problems = r.errors.map((e) => ({
-    line: e.line ?? 1,
-    col: e.column ?? 1,
+    offset: e.offset,
     message: `unexpected character '${source.substr(e.offset, e.length).slice(0, 1)}'`,
   }));
   return { tokens: r.tokens, problems };

@@ -18,7 +18,8 @@
  */
 import type { AluOp, AtomicOp, Insn, JmpOp, Reg, Size } from '../isa/index.js';
 import { helperIdByName } from '../isa/helpers.js';
-import { Comma, Ident, LBracket, Minus, PercentReg, Plus, RBracket, type IToken } from './lexer.js';
+import { Comma, Ident, LBracket, MAddr, Minus, PercentReg, Plus, RBracket, type IToken } from './lexer.js';
+import { addrOf } from './mem-token.js';
 import { checkOff16, type ParseState } from './parse-state.js';
 import { atPseudoLddw, parsePseudoLddw } from './pseudo-lddw.js';
 import { addFixup, parseTarget } from './targets.js';
@@ -45,6 +46,11 @@ function comma(s: ParseState): void {
 /** `[%rN+off]`, `[%rN-off]` or `[%rN]`. */
 function memOperand(s: ParseState): { reg: Reg; off: number } {
   const open = s.peek();
+  if (open !== undefined && open.tokenType === MAddr) {
+    s.pos++;
+    addrOf(s, open, 3);
+    return { reg: s.memReg, off: s.memOff };
+  }
   if (s.accept(LBracket) === undefined) s.failHere("malformed memory operand: expected '[%rN+offset]'");
   const reg = mreg(s);
   let off = 0;
@@ -55,7 +61,7 @@ function memOperand(s: ParseState): { reg: Reg; off: number } {
     s.failHere("malformed memory operand: expected '+offset', '-offset' or ']'");
   }
   if (s.accept(RBracket) === undefined) {
-    s.failHere(`malformed memory operand: expected ']' to close the '[' at column ${open!.startColumn}`);
+    s.failHere(`malformed memory operand: expected ']' to close the '[' at column ${s.lineCol(s.at(open!)).col}`);
   }
   return { reg, off };
 }

@@ -9,7 +9,8 @@ import { Minus, NumberLit, Plus } from './lexer.js';
 
 /** Thrown inside a statement parser; caught per statement so every error is reported. */
 export class StatementError extends Error {
-  constructor(readonly line: number, readonly col: number, message: string) {
+  /** Offset of the error in the whole source (converted to line:col when reported). */
+  constructor(readonly offset: number, message: string) {
     super(message);
   }
 }
@@ -21,8 +22,8 @@ export interface Fixup {
   /** Which field gets the slot offset: `off` (jumps) or `imm` (gotol, calls, `func[label]`). */
   readonly field: 'off' | 'imm';
   readonly label: string;
-  readonly line: number;
-  readonly col: number;
+  /** Source offset of the label reference. */
+  readonly offset: number;
   /** `call name`: when no label has that name, fall back to a helper name. */
   readonly helperFallback?: boolean;
 }
@@ -30,27 +31,33 @@ export interface Fixup {
 /** A label definition and where it was written. */
 export interface LabelDef {
   readonly insn: number;
-  readonly line: number;
-  readonly col: number;
+  /** Source offset of the definition. */
+  readonly offset: number;
 }
 
 /** A `map[name]` reference, resolved to the map's index after every `.map` is read. */
 export interface MapRef {
   readonly insn: number;
   readonly name: string;
-  readonly line: number;
-  readonly col: number;
+  /** Source offset of the name. */
+  readonly offset: number;
 }
 
-const REG_CACHE = new Map<string, { reg: Reg; wide: boolean }>();
-for (let i = 0; i <= 10; i++) {
-  REG_CACHE.set(`r${i}`, { reg: i as Reg, wide: true });
-  REG_CACHE.set(`w${i}`, { reg: i as Reg, wide: false });
-}
+const WIDE: readonly { reg: Reg; wide: boolean }[] = Array.from({ length: 11 }, (_, i) => ({ reg: i as Reg, wide: true }));
+const NARROW: readonly { reg: Reg; wide: boolean }[] = Array.from({ length: 11 }, (_, i) => ({ reg: i as Reg, wide: false }));
 
 /** `r3` -> { reg: 3, wide: true }, `w3` -> { reg: 3, wide: false }, else undefined. */
 export function regByName(name: string): { reg: Reg; wide: boolean } | undefined {
-  return REG_CACHE.get(name);
+  const len = name.length;
+  if (len < 2 || len > 3) return undefined;
+  const c0 = name.charCodeAt(0);
+  const table = c0 === 0x72 /* r */ ? WIDE : c0 === 0x77 /* w */ ? NARROW : undefined;
+  if (table === undefined) return undefined;
+  const d1 = name.charCodeAt(1) - 0x30;
+  if (d1 < 0 || d1 > 9) return undefined;
+  if (len === 2) return table[d1];
+  const d2 = name.charCodeAt(2) - 0x30;
+  return d1 === 1 && d2 === 0 ? table[10] : undefined;
 }
 
 /** Parsing state for one file; the dialect parsers advance `pos` up to `end`. */
@@ -60,8 +67,16 @@ export class ParseState {
   pos = 0;
   /** One past the last token of the current statement (its Newline or the end). */
   end = 0;
-  /** 1-based line of the current statement. */
-  line = 1;
+  /** Scratch result of the memory-operand decoders (base register and offset). */
+  memReg: Reg = 0;
+  memOff = 0;
+  /** Index of the first token of the current statement. */
+  start = 0;
+  /** Offset of the current token chunk in the whole source. */
+  base = 0;
+  /** The whole source text. */
+  readonly source: string;
+  private lineStarts: number[] | undefined;
   readonly insns: Insn[] = [];
   readonly fixups: Fixup[] = [];
   readonly mapRefs: MapRef[] = [];
@@ -70,15 +85,41 @@ export class ParseState {
   readonly funcLabels = new Set<string>();
   readonly symbols: ProgramSymbol[] = [];
   readonly maps: MapDef[] = [];
-  readonly mapDefLines = new Map<string, number>();
+  /** Source offset of each map definition, by name. */
+  readonly mapDefs = new Map<string, number>();
   progType: number | undefined;
   expectedAttachType: number | undefined;
   license: string | undefined;
   name: string | undefined;
   readonly errors: StatementError[] = [];
 
-  constructor(tokens: IToken[]) {
+  constructor(source: string, tokens: IToken[] = []) {
+    this.source = source;
     this.tokens = tokens;
+  }
+
+  /** Absolute source offset of a token. */
+  at(t: IToken): number {
+    return t.startOffset + this.base;
+  }
+
+  /** 1-based line and column of a source offset (the line index is built on first use). */
+  lineCol(offset: number): { line: number; col: number } {
+    if (this.lineStarts === undefined) {
+      const starts = [0];
+      const re = /\r\n|\r|\n/g;
+      for (let m = re.exec(this.source); m !== null; m = re.exec(this.source)) starts.push(m.index + m[0].length);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
   }
 
   /** Is the cursor at the end of the statement? */
@@ -119,18 +160,18 @@ export class ParseState {
 
   /** Fail at a token. */
   fail(t: IToken, message: string): never {
-    throw new StatementError(t.startLine ?? this.line, t.startColumn ?? 1, message);
+    throw new StatementError(this.at(t), message);
   }
 
   /** Fail at the current position: the current token, or just after the last one. */
   failHere(message: string): never {
     if (this.pos < this.end) {
       const t = this.tokens[this.pos]!;
-      throw new StatementError(t.startLine ?? this.line, t.startColumn ?? 1, `${message}, found '${t.image}'`);
+      throw new StatementError(this.at(t), `${message}, found '${t.image}'`);
     }
-    const last = this.tokens[this.pos - 1];
-    const col = last !== undefined && last.startLine === this.line ? (last.startColumn ?? 1) + last.image.length : 1;
-    throw new StatementError(this.line, col, `${message} at end of line`);
+    const last = this.tokens[Math.max(this.start, this.pos - 1)];
+    const offset = last !== undefined ? this.at(last) + last.image.length : this.base;
+    throw new StatementError(offset, `${message} at end of line`);
   }
 
   /** Fail unless the statement is fully consumed. */

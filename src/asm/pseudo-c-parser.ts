@@ -26,6 +26,7 @@ import type { IToken, TokenType } from './lexer.js';
 import { checkOff16, regByName, type ParseState } from './parse-state.js';
 import { atPseudoLddw, parsePseudoLddw } from './pseudo-lddw.js';
 import { addFixup, parseTarget } from './targets.js';
+import { addrOf, memCastOf } from './mem-token.js';
 
 interface PReg {
   readonly reg: Reg;
@@ -54,17 +55,32 @@ function sameWidth(s: ParseState, dst: PReg, src: PReg): void {
   if (src.wide !== dst.wide) s.fail(src.tok, `register width mismatch: expected ${dst.wide ? 'r' : 'w'}${src.reg}`);
 }
 
-const CASTS: ReadonlyMap<string, { size: Size; signed: boolean }> = new Map([
-  ['u8', { size: 1, signed: false }], ['u16', { size: 2, signed: false }], ['u32', { size: 4, signed: false }],
-  ['u64', { size: 8, signed: false }], ['s8', { size: 1, signed: true }], ['s16', { size: 2, signed: true }],
-  ['s32', { size: 4, signed: true }],
-]);
+const U8 = { size: 1, signed: false } as const;
+const U16 = { size: 2, signed: false } as const;
+const U32 = { size: 4, signed: false } as const;
+const U64 = { size: 8, signed: false } as const;
+const S8 = { size: 1, signed: true } as const;
+const S16 = { size: 2, signed: true } as const;
+const S32 = { size: 4, signed: true } as const;
+
+function castOf(name: string): { size: Size; signed: boolean } | undefined {
+  switch (name) {
+    case 'u8': return U8;
+    case 'u16': return U16;
+    case 'u32': return U32;
+    case 'u64': return U64;
+    case 's8': return S8;
+    case 's16': return S16;
+    case 's32': return S32;
+    default: return undefined;
+  }
+}
 
 /** `(u32 *)`: the size cast of a memory operand; the cursor is on `(`. */
 function sizeCast(s: ParseState): { size: Size; signed: boolean; tok: IToken } {
   const open = s.expect(T.LParen, "'(u8 *)', '(u16 *)', '(u32 *)' or '(u64 *)'");
   const t = s.peek();
-  const c = t !== undefined && t.tokenType === T.Ident ? CASTS.get(t.image) : undefined;
+  const c = t !== undefined && t.tokenType === T.Ident ? castOf(t.image) : undefined;
   if (c === undefined) return s.failHere('malformed memory operand: expected u8, u16, u32, u64, s8, s16 or s32');
   s.pos++;
   if (s.accept(T.Star) === undefined) s.failHere("malformed memory operand: expected '*' in the size cast");
@@ -84,8 +100,25 @@ function regOff(s: ParseState): { reg: Reg; off: number } {
   return { reg: r.reg, off };
 }
 
+/** `*(u32 *)`: a one-token `MemCast` or `*` then a size cast. */
+function memCast(s: ParseState): { size: Size; signed: boolean; tok: IToken } {
+  const t = s.peek()!;
+  if (t.tokenType === T.MemCast) {
+    s.pos++;
+    return { ...memCastOf(s, t), tok: t };
+  }
+  s.pos++; // '*'
+  return sizeCast(s);
+}
+
 /** `(rN + off)`. */
 function address(s: ParseState): { reg: Reg; off: number } {
+  const t = s.peek();
+  if (t !== undefined && t.tokenType === T.Addr) {
+    s.pos++;
+    addrOf(s, t, 2);
+    return { reg: s.memReg, off: s.memOff };
+  }
   if (s.accept(T.LParen) === undefined) s.failHere("malformed memory operand: expected '(rN + offset)'");
   const a = regOff(s);
   if (s.accept(T.RParen) === undefined) s.failHere("malformed memory operand: expected ')' after the offset");
@@ -162,8 +195,7 @@ function parseAtomicFn(s: ParseState, dst: PReg, fnTok: IToken): Insn {
 
 /** `rD = *(size *)...`: memory load, sign-extending load or legacy packet load. */
 function parseLoad(s: ParseState, dst: PReg): Insn {
-  s.pos++; // '*'
-  const c = sizeCast(s);
+  const c = memCast(s);
   if (isWord(s, 'skb') && s.is(T.LBracket, 1)) {
     s.pos += 2;
     if (c.signed || c.size === 8) s.fail(c.tok, 'legacy packet loads are u8, u16 or u32');
@@ -208,7 +240,7 @@ function parseAssign(s: ParseState, dst: PReg): Insn {
     const imm = value > 0x7fff_ffff ? value - 0x1_0000_0000 : value;
     return { kind: 'alu', width, op: 'mov', dst: dst.reg, src: null, imm };
   }
-  if (tt === T.Star) return parseLoad(s, dst);
+  if (tt === T.MemCast || tt === T.Star) return parseLoad(s, dst);
   if (tt === T.LParen) {
     s.pos++;
     const c = s.expect(T.Ident, 's8, s16 or s32');
@@ -304,8 +336,7 @@ function parseCall(s: ParseState): Insn {
 }
 
 function parseStore(s: ParseState): Insn {
-  s.pos++; // '*'
-  const c = sizeCast(s);
+  const c = memCast(s);
   if (c.signed) s.fail(c.tok, 'stores take u8, u16, u32 or u64');
   const a = address(s);
   s.expect(T.Assign, "'='");
@@ -318,9 +349,8 @@ function parseStore(s: ParseState): Insn {
 }
 
 function parseLock(s: ParseState): Insn {
-  if (!s.is(T.Star)) s.failHere("expected '*(u64 *)(rN + offset)'");
-  s.pos++;
-  const c = sizeCast(s);
+  if (!s.is(T.Star) && !s.is(T.MemCast)) s.failHere("expected '*(u64 *)(rN + offset)'");
+  const c = memCast(s);
   if (c.signed || (c.size !== 4 && c.size !== 8)) s.fail(c.tok, 'atomic operations take u32 or u64');
   const a = address(s);
   const opTok = s.next("'+=', '&=', '|=' or '^='");
@@ -334,7 +364,7 @@ function parseLock(s: ParseState): Insn {
 export function parsePseudoCInsn(s: ParseState): Insn {
   const t = s.peek()!;
   let insn: Insn;
-  if (t.tokenType === T.Star) {
+  if (t.tokenType === T.MemCast || t.tokenType === T.Star) {
     insn = parseStore(s);
   } else if (t.tokenType !== T.Ident) {
     return s.fail(t, `expected an instruction, found '${t.image}'`);

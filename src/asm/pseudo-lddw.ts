@@ -76,7 +76,7 @@ export function parsePseudoLddw(s: ParseState, dst: Reg): Insn {
   const imm = (BigInt(hi) << 32n) | BigInt(lo);
   if (label) addFixup(s, { value: 0, label: inner! }, 'imm');
   if (name !== undefined) {
-    s.mapRefs.push({ insn: s.insns.length, name, line: inner!.startLine ?? s.line, col: inner!.startColumn ?? 1 });
+    s.mapRefs.push({ insn: s.insns.length, name, offset: s.at(inner!) });
     return { kind: 'lddw', dst, src, imm, map: name };
   }
   return { kind: 'lddw', dst, src, imm };

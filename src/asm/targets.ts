@@ -53,7 +53,7 @@ export function addFixup(s: ParseState, target: Target, field: 'off' | 'imm', he
   if (target.label === undefined) return;
   const t = target.label;
   s.fixups.push({
-    insn: s.insns.length, field, label: t.image, line: t.startLine ?? s.line, col: t.startColumn ?? 1,
+    insn: s.insns.length, field, label: t.image, offset: s.at(t),
     ...(helperFallback ? { helperFallback } : {}),
   });
 }

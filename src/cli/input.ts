@@ -4,7 +4,7 @@
  *   - `.bin`, or any file that is not text: raw `struct bpf_insn[]` bytes;
  *   - hex text: bytes in memory order (`b7 00 00 00 2a 00 00 00`, `b70000002a000000`,
  *     `xxd -p` output) or `0x`-prefixed 64-bit words (`0x0000002a000000b7`, as in `-- raw`);
- *   - anything else (`.s`, ...): assembly source in either dialect.
+ *   - `.s`, `.asm` and any other text: assembly source in either dialect.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -98,7 +98,8 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
     throw new InputError(`cannot read '${path}': ${why}`);
   }
   const ext = extname(path).toLowerCase();
-  if (ext === '.bin' || !isText(bytes)) {
+  const source = ext === '.s' || ext === '.asm';
+  if (!source && (ext === '.bin' || !isText(bytes))) {
     if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
       throw new InputError(`${path}: ELF object files are not read directly; extract the code with 'llvm-objcopy -O binary --only-section=.text ${path} out.bin'`);
     }
@@ -109,7 +110,7 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
     const c = parseConformanceData(text, path);
     return { program: c.program, mem: c.mem, ...(c.result !== undefined ? { expected: c.result } : {}), kind: 'data' };
   }
-  if (ext !== '.s' && ext !== '.asm' && ext !== '.S') {
+  if (!source) {
     const hex = parseHexText(text);
     if (hex !== undefined) return { program: decodeFile(path, hex), kind: 'hex' };
   }

@@ -1,0 +1,75 @@
+// Assembler throughput on a generated 100,000-line pseudo-C file: the library call
+// (dist/src/asm/index.js) and the whole `node bin/tsbpf-asm.js assemble` process,
+// next to llvm-mc when it is installed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { assemble } = await import(join(root, 'dist/src/asm/index.js'));
+
+const LINES = 100_000;
+const forms = [
+  (i) => `r${i % 10} = ${i % 1000}`,
+  (i) => `r${i % 10} += r${(i + 3) % 10}`,
+  (i) => `w${i % 10} -= ${i % 77}`,
+  (i) => `r${i % 10} = *(u32 *)(r${(i + 1) % 11} + ${i % 64})`,
+  (i) => `*(u64 *)(r10 - ${8 * (1 + (i % 60))}) = r${i % 10}`,
+  (i) => `if r${i % 10} > ${i % 500} goto +${i % 7}`,
+  (i) => `if w${i % 10} s< w${(i + 2) % 10} goto -${1 + (i % 5)}`,
+  (i) => `r${i % 10} <<= ${i % 63}`,
+  (i) => `r${i % 10} = 0x${(0x1122334455667788n + BigInt(i)).toString(16)} ll`,
+  (i) => `lock *(u64 *)(r10 - ${8 * (1 + (i % 60))}) += r${i % 10}`,
+  (i) => `r${i % 10} = be16 r${i % 10}`,
+  () => 'call 1',
+];
+const lines = [];
+for (let i = 0; i < LINES - 1; i++) lines.push(forms[i % forms.length](i));
+lines.push('exit');
+const text = `${lines.join('\n')}\n`;
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-asm-bench-'));
+const file = join(dir, 'big.s');
+writeFileSync(file, text);
+
+const rate = (ms) => `${Math.round(LINES / (ms / 1000)).toLocaleString('en-US')} lines/s`;
+
+// Library call: first (cold) run, then the best of a few warm runs.
+let t0 = performance.now();
+assemble(text);
+const cold = performance.now() - t0;
+let warm = Infinity;
+for (let k = 0; k < 4; k++) {
+  t0 = performance.now();
+  assemble(text);
+  warm = Math.min(warm, performance.now() - t0);
+}
+console.log(`library assemble(), ${LINES} lines: cold ${cold.toFixed(0)} ms (${rate(cold)}), warm ${warm.toFixed(0)} ms (${rate(warm)})`);
+
+function timeProcess(cmd, args) {
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = performance.now() - t;
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+    best = Math.min(best, ms);
+  }
+  return best;
+}
+
+const whole = timeProcess(process.execPath, [join(root, 'bin/tsbpf-asm.js'), 'assemble', file, '-o', join(dir, 'big.bin')]);
+console.log(`whole process tsbpf-asm assemble: ${whole.toFixed(0)} ms (${rate(whole)})`);
+
+let llvm = false;
+try {
+  execFileSync('llvm-mc', ['--version'], { stdio: 'ignore' });
+  llvm = true;
+} catch {
+  console.log('llvm-mc not found: no comparison');
+}
+if (llvm) {
+  const mc = timeProcess('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', join(dir, 'big.o'), file]);
+  console.log(`llvm-mc -filetype=obj: ${mc.toFixed(0)} ms (${rate(mc)}); tsbpf-asm/llvm-mc = ${(whole / mc).toFixed(2)}`);
+}
