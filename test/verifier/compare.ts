@@ -1,0 +1,182 @@
+/**
+ * Comparing our verifier with the kernel's goldens: per-program rows, the summary figures
+ * the issue asks for, and the markdown disagreement report for whoever works on the engine.
+ */
+import type { Program } from '../../src/isa/program.js';
+import { progTypeName } from '../../src/isa/prog-types.js';
+import type { CorpusProgram } from './corpus.js';
+import type { Golden } from './golden.js';
+
+/** What our verifier answered (the fields of `VerifyResult` the comparison needs). */
+export interface OurAnswer {
+  readonly verdict: 'accepted' | 'rejected';
+  readonly error: { readonly insn: number; readonly message: string } | null;
+  readonly processed: number;
+}
+
+/** Our verifier as the comparison calls it. */
+export type VerifyFn = (program: Program) => OurAnswer;
+
+/** One corpus program: the kernel's answer and ours. */
+export interface ComparisonRow {
+  readonly name: string;
+  readonly kernel: Golden;
+  /** Our answer, or the message of what our verifier threw. */
+  readonly ours: OurAnswer | { readonly crash: string };
+  readonly ms: number;
+  readonly sameVerdict: boolean;
+  /** Both rejected and our message is a line of the kernel's error block. */
+  readonly sameMessage: boolean;
+  /** Both rejected at the same instruction (when the kernel's log names one). */
+  readonly sameInsn: boolean;
+  /** The kernel rejected it for memory safety and we accepted it. */
+  readonly unsafeAccept: boolean;
+}
+
+/** The figures of a comparison. */
+export interface ComparisonFigures {
+  readonly total: number;
+  readonly sameVerdict: number;
+  /** Programs both rejected. */
+  readonly bothRejected: number;
+  readonly sameMessage: number;
+  readonly sameInsn: number;
+  readonly kernelRejected: number;
+  readonly unsafeAccepts: readonly string[];
+  /** Kernel rejected for a reason that is not memory safety (complexity, unreachable code, ...), we accepted. */
+  readonly otherOverAccepts: readonly string[];
+  /** Kernel accepted, we rejected. */
+  readonly falseRejects: readonly string[];
+  readonly crashes: readonly string[];
+  /** Mean of our processed count over the kernel's, on programs where both agree on the verdict. */
+  readonly processedRatioMean: number;
+  readonly sameVerdictRate: number;
+  /** Same message over programs both rejected... */
+  readonly sameMessageRate: number;
+  /** ... and over every program the kernel rejected (what the issue's 90% is measured on). */
+  readonly sameMessageOfKernelRejected: number;
+}
+
+// Kernel rejections that are not about memory safety: complexity, dead code, return-value
+// ranges, defined run-time behaviour (BPF defines x / 0 and masks shift amounts at run time).
+const NOT_MEMORY_SAFETY: readonly RegExp[] = [
+  /^BPF program is too large/, /^infinite loop detected/, /^unreachable insn/, /^At program exit the register/,
+  /^missing btf func_info/, /^div by zero/, /^invalid shift/,
+];
+
+/** Is this kernel rejection about memory safety (anything but the list above)? */
+export function isMemorySafetyRejection(g: Golden): boolean {
+  return g.verdict === 'rejected' && !NOT_MEMORY_SAFETY.some((re) => re.test(g.message ?? ''));
+}
+
+/** Run `verify` on every corpus program that has a golden and compare. */
+export function compareCorpus(corpus: readonly CorpusProgram[], goldens: ReadonlyMap<string, Golden>, verify: VerifyFn): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  for (const c of corpus) {
+    const kernel = goldens.get(c.name);
+    if (!kernel) continue;
+    const t0 = performance.now();
+    let ours: OurAnswer | { crash: string };
+    try {
+      ours = verify(c.program);
+    } catch (e) {
+      ours = { crash: e instanceof Error ? e.message : String(e) };
+    }
+    const ms = performance.now() - t0;
+    const answer = 'crash' in ours ? null : ours;
+    const sameVerdict = answer !== null && answer.verdict === kernel.verdict;
+    const bothRejected = sameVerdict && kernel.verdict === 'rejected';
+    const sameMessage = bothRejected && answer.error !== null && kernel.errorLines.includes(answer.error.message);
+    const sameInsn = bothRejected && answer.error !== null && kernel.insn !== null && answer.error.insn === kernel.insn;
+    const unsafeAccept = answer?.verdict === 'accepted' && isMemorySafetyRejection(kernel);
+    rows.push({ name: c.name, kernel, ours, ms, sameVerdict, sameMessage, sameInsn, unsafeAccept });
+  }
+  return rows;
+}
+
+/** Summary figures of a comparison. */
+export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
+  const total = rows.length;
+  const sameVerdict = rows.filter((r) => r.sameVerdict).length;
+  const bothRejected = rows.filter((r) => r.sameVerdict && r.kernel.verdict === 'rejected').length;
+  const kernelRejected = rows.filter((r) => r.kernel.verdict === 'rejected').length;
+  const sameMessage = rows.filter((r) => r.sameMessage).length;
+  const ratios = rows
+    .filter((r) => r.sameVerdict && !('crash' in r.ours) && (r.kernel.processed ?? 0) > 0)
+    .map((r) => (r.ours as OurAnswer).processed / r.kernel.processed!);
+  return {
+    total,
+    sameVerdict,
+    bothRejected,
+    sameMessage,
+    sameInsn: rows.filter((r) => r.sameInsn).length,
+    kernelRejected,
+    unsafeAccepts: rows.filter((r) => r.unsafeAccept).map((r) => r.name),
+    otherOverAccepts: rows.filter((r) => !r.unsafeAccept && r.kernel.verdict === 'rejected' && !('crash' in r.ours) && r.ours.verdict === 'accepted').map((r) => r.name),
+    falseRejects: rows.filter((r) => r.kernel.verdict === 'accepted' && !('crash' in r.ours) && r.ours.verdict === 'rejected').map((r) => r.name),
+    crashes: rows.filter((r) => 'crash' in r.ours).map((r) => r.name),
+    processedRatioMean: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : 0,
+    sameVerdictRate: total ? sameVerdict / total : 0,
+    sameMessageRate: bothRejected ? sameMessage / bothRejected : 0,
+    sameMessageOfKernelRejected: kernelRejected ? sameMessage / kernelRejected : 0,
+  };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** The figures as the few lines the suite prints. */
+export function formatFigures(f: ComparisonFigures): string {
+  return [
+    `verifier vs kernel goldens: ${f.total} programs (${f.kernelRejected} rejected by the kernel)`,
+    `  same verdict            ${pct(f.sameVerdictRate)} (${f.sameVerdict}/${f.total})`,
+    `  unsafe accepts          ${f.unsafeAccepts.length}${f.unsafeAccepts.length ? `: ${f.unsafeAccepts.slice(0, 5).join(', ')}${f.unsafeAccepts.length > 5 ? ', ...' : ''}` : ''}`,
+    `  other over-accepts      ${f.otherOverAccepts.length}, false rejects ${f.falseRejects.length}, crashes ${f.crashes.length}`,
+    `  same error message      ${pct(f.sameMessageOfKernelRejected)} of kernel-rejected (${f.sameMessage}/${f.kernelRejected}); ${pct(f.sameMessageRate)} of both-rejected (${f.bothRejected})`,
+    `  same error insn         ${f.sameInsn}/${f.bothRejected} of both-rejected`,
+    `  processed ratio (mean)  ${f.processedRatioMean.toFixed(3)} (ours / kernel, same-verdict programs)`,
+  ].join('\n');
+}
+
+function describeOurs(r: ComparisonRow): string {
+  if ('crash' in r.ours) return `CRASH: ${r.ours.crash}`;
+  if (r.ours.verdict === 'accepted') return `accepted (processed ${r.ours.processed})`;
+  return r.ours.error ? `rejected at ${r.ours.error.insn}: ${r.ours.error.message}` : 'rejected (no error)';
+}
+
+function describeKernel(g: Golden): string {
+  if (g.verdict === 'accepted') return `accepted (processed ${g.processed ?? '?'})`;
+  return `rejected${g.insn !== null ? ` at ${g.insn}` : ''}: ${g.errorLines.join(' / ') || '(no message)'}`;
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The disagreement report (markdown): figures, then one table row per disagreement, grouped by kind. */
+export function disagreementReport(rows: readonly ComparisonRow[], corpus: readonly CorpusProgram[]): string {
+  const f = figuresOf(rows);
+  const typeOf = new Map(corpus.map((c) => [c.name, c.program.progType ?? 0]));
+  const section = (title: string, pick: (r: ComparisonRow) => boolean): string[] => {
+    const sel = rows.filter(pick);
+    if (sel.length === 0) return [];
+    return [
+      `## ${title} (${sel.length})`, '',
+      '| program | type | kernel | ours |', '|---|---|---|---|',
+      ...sel.map((r) => `| ${r.name} | ${progTypeName(typeOf.get(r.name) ?? 0)} | ${cell(describeKernel(r.kernel))} | ${cell(describeOurs(r))} |`),
+      '',
+    ];
+  };
+  return [
+    '# Verifier disagreements with the Linux kernel',
+    '',
+    'Regenerated by `npx vitest run test/verifier/kernel-goldens.test.ts`; do not edit. Kernel answers come from',
+    '`test/verifier/goldens/` (re-record with `node scripts/record-verifier-goldens.mjs` as root). Programs: hand-written',
+    'ones are `test/verifier/corpus/<path>`, generated ones are built in `test/verifier/gen/` (family = second path part).',
+    '',
+    '```', formatFigures(f), '```', '',
+    ...section('Unsafe accepts: the kernel rejects for memory safety, we accept', (r) => r.unsafeAccept),
+    ...section('Crashes: our verifier threw', (r) => 'crash' in r.ours),
+    ...section('False rejects: the kernel accepts, we reject', (r) => r.kernel.verdict === 'accepted' && !('crash' in r.ours) && r.ours.verdict === 'rejected'),
+    ...section('Other over-accepts: the kernel rejects (not memory safety), we accept', (r) => !r.unsafeAccept && r.kernel.verdict === 'rejected' && !('crash' in r.ours) && r.ours.verdict === 'accepted'),
+    ...section('Different message: both reject, our message is not in the kernel\'s error block', (r) => r.sameVerdict && r.kernel.verdict === 'rejected' && !r.sameMessage),
+    ...section('Different instruction: same message, different failing instruction', (r) => r.sameMessage && !r.sameInsn && r.kernel.insn !== null),
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * fast-check arbitraries of small verifier test programs: straight-line ALU, stack stores
+ * and loads at random offsets, forward branches, map lookups with and without null checks
+ * and map value accesses. Only forward jumps, so every program terminates.
+ */
+import fc from 'fast-check';
+import {
+  R0, R1, R2, R10, add64, call, exit, jeq, ldMapFd, mov64, reg, stw,
+  type AluOp, type Insn, type JmpOp, type MapDef, type Program, type Reg, type Size,
+} from '../../../src/isa/index.js';
+import { SOCKET_FILTER, TRACEPOINT, XDP, arrayMap } from './snippets.js';
+
+/** One step of a generated program, expanded to instructions by `buildProgram`. */
+export type Step =
+  | { readonly t: 'mov'; readonly dst: Reg; readonly imm: number }
+  | { readonly t: 'alu'; readonly width: 32 | 64; readonly op: AluOp; readonly dst: Reg; readonly src: Reg | null; readonly imm: number }
+  | { readonly t: 'st'; readonly size: Size; readonly base: Reg; readonly off: number; readonly src: Reg | null; readonly imm: number }
+  | { readonly t: 'ldx'; readonly size: Size; readonly dst: Reg; readonly base: Reg; readonly off: number }
+  | { readonly t: 'br'; readonly width: 32 | 64; readonly op: JmpOp; readonly dst: Reg; readonly src: Reg | null; readonly imm: number; readonly skip: number }
+  | { readonly t: 'lookup'; readonly key: number; readonly check: boolean; readonly into: Reg };
+
+/** A generated program before expansion. */
+export interface GenProgram {
+  readonly progType: number;
+  readonly steps: readonly Step[];
+  /** Set r0 before the final exit. */
+  readonly setR0: boolean;
+}
+
+export const GEN_MAP: MapDef = arrayMap('m', 16, 4);
+
+const regArb = fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<Reg>;
+const anyRegArb = fc.integer({ min: 0, max: 10 }) as fc.Arbitrary<Reg>;
+const sizeArb = fc.constantFrom<Size>(1, 2, 4, 8);
+const immArb = fc.oneof(fc.integer({ min: -4, max: 16 }), fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.constantFrom(0, 1, 8, 16, 63, 64, 255));
+const aluOpArb = fc.constantFrom<AluOp>('add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'neg');
+const jmpOpArb = fc.constantFrom<JmpOp>('jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle');
+const stackOffArb = fc.oneof(
+  fc.integer({ min: -64, max: -1 }).map((o) => o),
+  fc.integer({ min: -8, max: -1 }).map((k) => k * 8),
+  fc.constantFrom(-512, -520, -516, 0, 8, -1, -504),
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('mov' as const), dst: regArb, imm: immArb }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('alu' as const), width: fc.constantFrom<32 | 64>(32, 64), op: aluOpArb, dst: regArb, src: fc.option(anyRegArb, { freq: 2 }), imm: immArb })
+    .map((s) => (s.op === 'neg' ? { ...s, src: null, imm: 0 } : s)) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('st' as const), size: sizeArb, base: fc.constantFrom<Reg>(10, 10, 10, 0, 1, 6), off: stackOffArb, src: fc.option(anyRegArb, { freq: 2 }), imm: immArb }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('ldx' as const), size: sizeArb, dst: regArb, base: fc.constantFrom<Reg>(10, 10, 10, 0, 1, 6), off: fc.oneof(stackOffArb, fc.integer({ min: 0, max: 24 })) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('br' as const), width: fc.constantFrom<32 | 64>(32, 64), op: jmpOpArb, dst: regArb, src: fc.option(regArb, { freq: 2 }), imm: immArb, skip: fc.integer({ min: 0, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('lookup' as const), key: fc.integer({ min: 0, max: 5 }), check: fc.boolean(), into: fc.constantFrom<Reg>(6, 7) }) },
+);
+
+/** Random programs of up to `maxSteps` steps. */
+export function genProgramArb(maxSteps = 10): fc.Arbitrary<GenProgram> {
+  return fc.record({
+    progType: fc.constantFrom(SOCKET_FILTER, XDP, TRACEPOINT),
+    steps: fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
+    setR0: fc.boolean(),
+  });
+}
+
+function expand(s: Step): Insn[] {
+  switch (s.t) {
+    case 'mov':
+      return [mov64(reg(s.dst), s.imm)];
+    case 'alu':
+      return [s.src === null ? { kind: 'alu', width: s.width, op: s.op, dst: s.dst, src: null, imm: s.op === 'neg' ? 0 : s.imm } : { kind: 'alu', width: s.width, op: s.op, dst: s.dst, src: s.src, imm: 0 }];
+    case 'st':
+      return [s.src === null ? { kind: 'st', size: s.size, dst: s.base, off: s.off, imm: s.imm } : { kind: 'stx', size: s.size, dst: s.base, src: s.src, off: s.off }];
+    case 'ldx':
+      return [{ kind: 'ldx', size: s.size, sx: false, dst: s.dst, src: s.base, off: s.off }];
+    case 'br':
+      return []; // placed by buildProgram, which knows the target
+    case 'lookup': {
+      const out: Insn[] = [stw(R10, -4, s.key), mov64(R2, R10), add64(R2, -4), ldMapFd(R1, 'm'), call(1)];
+      if (s.check) out.push(jeq(R0, 0, 1), mov64(reg(s.into), R0));
+      else out.push(mov64(reg(s.into), R0));
+      return out;
+    }
+  }
+}
+
+const slotsOf = (insns: readonly Insn[]): number => insns.reduce((a, i) => a + (i.kind === 'lddw' ? 2 : 1), 0);
+
+/** Expand a generated program into a `Program` (forward branches resolved, r0 maybe set, exit). */
+export function buildProgram(g: GenProgram): Program {
+  const blocks = g.steps.map(expand);
+  const tail: Insn[] = g.setR0 ? [mov64(R0, 0), exit()] : [exit()];
+  const out: Insn[] = [];
+  g.steps.forEach((s, i) => {
+    if (s.t !== 'br') {
+      out.push(...blocks[i]!);
+      return;
+    }
+    // Skip the next `skip` steps (never past the tail).
+    let off = 0;
+    for (let k = i + 1; k <= Math.min(i + s.skip, g.steps.length - 1); k++) off += slotsOf(blocks[k]!) + (g.steps[k]!.t === 'br' ? 1 : 0);
+    out.push(s.src === null
+      ? { kind: 'jmp', width: s.width, op: s.op, dst: s.dst, src: null, imm: s.imm, off }
+      : { kind: 'jmp', width: s.width, op: s.op, dst: s.dst, src: s.src, imm: 0, off });
+  });
+  out.push(...tail);
+  return { insns: out, progType: g.progType, license: 'GPL', maps: [GEN_MAP], symbols: [] };
+}
