@@ -147,13 +147,13 @@ describe.skipIf(!bpf.ok)('maps against the kernel (bpf(2) syscall side)', () => 
     ['lru_percpu_hash (never full)', { name: 'd_pclru', type: BPF_MAP_TYPE_LRU_PERCPU_HASH, keySize: 8, valueSize: VALUE, maxEntries: 1024, flags: 0 }, 7],
   ];
   it.each(keyed)('%s: return codes and contents', (_name, def, keys) => {
-    fc.assert(fc.property(keyedOps(keys), (list) => compareKeyed(def, list)), { numRuns: 100 });
+    fc.assert(fc.property(keyedOps(keys), (list) => compareKeyed(def, list)), { numRuns: Number(process.env.TSBPF_MAP_RUNS ?? 100) });
   });
   it.each([
     ['queue', BPF_MAP_TYPE_QUEUE],
     ['stack', BPF_MAP_TYPE_STACK],
   ])('%s: push codes and pop/peek order', (_name, type) => {
     const def: MapDef = { name: 'd_qs', type, keySize: 0, valueSize: VALUE, maxEntries: 4, flags: 0 };
-    fc.assert(fc.property(queueOps, (list) => compareQueue(def, list)), { numRuns: 100 });
+    fc.assert(fc.property(queueOps, (list) => compareQueue(def, list)), { numRuns: Number(process.env.TSBPF_MAP_RUNS ?? 100) });
   });
 });

@@ -275,17 +275,17 @@ describe.skipIf(!bpf.ok)('map helpers against the kernel (program side, BPF_PROG
   ];
   it.each(keyed)('%s: update/lookup/delete return codes and contents', (_n, type, maxEntries) => {
     const def: MapDef = { name: 'm', type, keySize: 4, valueSize: 8, maxEntries, flags: 0 };
-    fc.assert(fc.property(keyedOps, (ops) => runKernel(def, ops, 1)), { numRuns: 25 });
+    fc.assert(fc.property(keyedOps, (ops) => runKernel(def, ops, 1)), { numRuns: Number(process.env.TSBPF_MAP_RUNS ?? 25) });
   });
   it.each([
     ['queue', BPF_MAP_TYPE_QUEUE],
     ['stack', BPF_MAP_TYPE_STACK],
   ])('%s: push/pop/peek', (_n, type) => {
     const def: MapDef = { name: 'm', type, keySize: 0, valueSize: 8, maxEntries: 4, flags: 0 };
-    fc.assert(fc.property(queueOps, (ops) => runKernel(def, ops, 1)), { numRuns: 25 });
+    fc.assert(fc.property(queueOps, (ops) => runKernel(def, ops, 1)), { numRuns: Number(process.env.TSBPF_MAP_RUNS ?? 25) });
   });
   it('ringbuf: output/reserve/submit/discard/query over three runs, records drained in between', () => {
     const def: MapDef = { name: 'm', type: BPF_MAP_TYPE_RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096, flags: 0 };
-    fc.assert(fc.property(ringOps, (ops) => runKernel(def, ops, 3)), { numRuns: 25 });
+    fc.assert(fc.property(ringOps, (ops) => runKernel(def, ops, 3)), { numRuns: Number(process.env.TSBPF_MAP_RUNS ?? 25) });
   });
 });
