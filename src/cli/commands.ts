@@ -5,3 +5,4 @@ import './run.js';
 import './conformance.js';
 import './load.js';
 import './test-run.js';
+import './attach.js';

@@ -16,7 +16,10 @@ const PERF_RECORD_SAMPLE = 9;
 const DATA_HEAD = 1024;
 const DATA_TAIL = 1032;
 
-/** A record from a perf buffer: the bytes a program passed to bpf_perf_event_output, or a loss count. */
+/**
+ * A record from a perf buffer: the bytes a program passed to bpf_perf_event_output (the kernel
+ * pads them with zeros so that the u32 size plus the data is a multiple of 8), or a loss count.
+ */
 export type PerfRecord =
   | { readonly cpu: number; readonly kind: 'sample'; readonly data: Uint8Array }
   | { readonly cpu: number; readonly kind: 'lost'; readonly lost: bigint };
