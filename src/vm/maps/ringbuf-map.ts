@@ -33,7 +33,8 @@ interface RingRecord {
 /**
  * RINGBUF, following kernel/bpf/ringbuf.c: positions only grow; a record is `len` bytes
  * at `pos`; the producer may not get more than ring size - 1 bytes ahead of the consumer
- * nor of the oldest busy record (pending_pos). Payloads are kept per record instead of in
+ * nor of the oldest busy record (pending_pos: the kernel's guard against a user-space
+ * consumer skipping busy records; `drain` never does). Payloads are kept per record instead of in
  * one wrapped byte area (the kernel maps its area twice so records are contiguous anyway).
  */
 export class RingbufMapImpl extends MapBase implements RingbufMap {

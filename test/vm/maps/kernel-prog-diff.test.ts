@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/asm/index.js';
 import type { MapDef } from '../../../src/isa/program.js';
-import { mapTypeName } from '../../../src/isa/map-types.js';
 import {
   BPF_MAP_TYPE_ARRAY,
   BPF_MAP_TYPE_HASH,
@@ -12,6 +11,7 @@ import {
   BPF_MAP_TYPE_QUEUE,
   BPF_MAP_TYPE_RINGBUF,
   BPF_MAP_TYPE_STACK,
+  mapTypeName,
 } from '../../../src/isa/map-types.js';
 import { bpfAvailable, loadProgram, possibleCpuCount, RingBufferReader, testRunFd } from '../../../src/loader/index.js';
 import { type AnyVmMap, createMap, type RingbufMap } from '../../../src/vm/maps/index.js';
