@@ -57,7 +57,7 @@ export function registerPrintHelpers(reg: HelperRegistry): void {
   });
   reg.register(H.BPF_FUNC_snprintf, ({ r1, r2, r3, r4, r5 }, env) => {
     const size = Number(BigInt.asUintN(32, r2));
-    const fmt = readFmt(env, r3, 0x10000n);
+    const fmt = decoder.decode(env.mem.readCString(r3, 0x10000));
     const args = readArgs(env, r4, r5);
     if (fmt === undefined || args === undefined) return neg(EINVAL);
     const r = formatBpf(fmt, args, stringReader(env));

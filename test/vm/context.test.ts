@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../src/asm/assemble.js';
+import { Vm, VmFault } from '../../src/vm/index.js';
+
+const frame = (payload: number[], ethType = 0x0800, dst = [0, 0, 0, 0, 0, 0]): Uint8Array =>
+  Uint8Array.from([...dst, 1, 2, 3, 4, 5, 6, ethType >> 8, ethType & 0xff, ...payload]);
+
+describe('raw memory context (bpf_conformance convention)', () => {
+  it('r1 points to a copy of the memory, r2 is its length; the result carries the memory after the run', () => {
+    const mem = Uint8Array.from([9, 8, 7]);
+    const r = new Vm(assemble('r0 = r2\n*(u8 *)(r1 + 0) = 1\nexit')).run({ mem });
+    expect(r.r0).toBe(3n);
+    expect([...r.mem!]).toEqual([1, 8, 7]);
+    expect([...mem]).toEqual([9, 8, 7]);
+  });
+
+  it('without memory r1 and r2 are 0', () => {
+    expect(new Vm(assemble('r0 = r1\nr0 |= r2\nexit')).run().r0).toBe(0n);
+  });
+});
+
+describe('socket filter context', () => {
+  const sf = (src: string) => new Vm({ ...assemble(src), progType: 1 });
+
+  it('__sk_buff len and protocol as BPF_PROG_TEST_RUN sets them (after the Ethernet header)', () => {
+    const vm = sf('r0 = *(u32 *)(r1 + 0)\nr2 = *(u32 *)(r1 + 16)\nr2 <<= 32\nr0 |= r2\nexit');
+    const r0 = vm.run({ packet: frame([1, 2, 3, 4, 5]) }).r0;
+    expect(r0 & 0xffffffffn).toBe(5n);
+    expect(r0 >> 32n).toBe(0x0008n); // __be16 ETH_P_IP as loaded on little-endian
+  });
+
+  it('pkt_type from the destination MAC (host, broadcast, multicast, other host)', () => {
+    const vm = sf('r0 = *(u32 *)(r1 + 4)\nexit');
+    expect(vm.run({ packet: frame([]) }).r0).toBe(0n);
+    expect(vm.run({ packet: frame([], 0x800, [255, 255, 255, 255, 255, 255]) }).r0).toBe(1n);
+    expect(vm.run({ packet: frame([], 0x800, [1, 0, 0x5e, 0, 0, 1]) }).r0).toBe(2n);
+    expect(vm.run({ packet: frame([], 0x800, [2, 0, 0, 0, 0, 1]) }).r0).toBe(3n);
+  });
+
+  it('LD_ABS / LD_IND load big-endian from the packet; out of range ends with r0 = 0', () => {
+    const p = frame([0x11, 0x22, 0x33, 0x44, 0x55]);
+    expect(sf('r0 = *(u32 *)skb[1]\nexit').run({ packet: p }).r0).toBe(0x22334455n);
+    expect(sf('r0 = *(u16 *)skb[0]\nexit').run({ packet: p }).r0).toBe(0x1122n);
+    expect(sf('r6 = 2\nr0 = *(u8 *)skb[r6 + 2]\nexit').run({ packet: p }).r0).toBe(0x55n);
+    expect(sf('r0 = *(u32 *)skb[2]\nr0 = 7\nexit').run({ packet: p }).r0).toBe(0n);
+    expect(sf('r6 = -1\nr0 = *(u8 *)skb[r6 + 0]\nr0 = 7\nexit').run({ packet: p }).r0).toBe(0n);
+  });
+
+  it('cb[] is writable, other fields are read-only, data is not readable', () => {
+    expect(sf('*(u32 *)(r1 + 48) = 5\nr0 = *(u32 *)(r1 + 48)\nexit').run({ packet: frame([]) }).r0).toBe(5n);
+    expect(() => sf('*(u32 *)(r1 + 0) = 5\nexit').run()).toThrow('__sk_buff is read-only here except cb[]: write of 4 bytes at ctx+0');
+    expect(() => sf('r0 = *(u32 *)(r1 + 76)\nexit').run()).toThrow('invalid __sk_buff access for socket_filter: read of 4 bytes at ctx+76');
+    expect(() => sf('r0 = *(u32 *)(r1 + 192)\nexit').run()).toThrow(VmFault);
+  });
+
+  it('skb_load_bytes copies from the packet', () => {
+    const src = 'r2 = 1\nr3 = r10\nr3 += -8\nr4 = 2\ncall bpf_skb_load_bytes\nr0 = *(u16 *)(r10 - 8)\nexit';
+    expect(sf(src).run({ packet: frame([0xaa, 0xbb, 0xcc]) }).r0).toBe(0xccbbn);
+  });
+
+  it('needs an Ethernet header', () => {
+    expect(() => sf('exit').run({ packet: new Uint8Array(5) })).toThrow('socket_filter needs a packet of at least 14 bytes');
+  });
+});
+
+describe('XDP context', () => {
+  const xdp = (src: string) => new Vm({ ...assemble(src), progType: 6 });
+
+  it('data / data_end loads yield packet pointers; writes show in the result', () => {
+    const src = `r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 2
+if r4 > r3 goto drop
+r0 = *(u8 *)(r2 + 1)
+*(u8 *)(r2 + 0) = 0xee
+exit
+drop:
+r0 = 1
+exit`;
+    const r = xdp(src).run({ packet: Uint8Array.from([1, 2, 3]) });
+    expect(r.r0).toBe(2n);
+    expect([...r.packet!]).toEqual([0xee, 2, 3]);
+    expect(xdp(src).run({ packet: Uint8Array.from([1]) }).r0).toBe(1n);
+  });
+
+  it('data_meta equals data, ingress_ifindex is the loopback', () => {
+    expect(xdp('r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 8)\nr0 = r3\nr0 -= r2\nexit').run({ packet: new Uint8Array(4) }).r0).toBe(0n);
+    expect(xdp('r0 = *(u32 *)(r1 + 12)\nexit').run({ packet: new Uint8Array(4) }).r0).toBe(1n);
+  });
+
+  it('reading past data_end faults; xdp_md is read-only', () => {
+    expect(() => xdp('r2 = *(u32 *)(r1 + 0)\nr0 = *(u32 *)(r2 + 2)\nexit').run({ packet: new Uint8Array(4) }))
+      .toThrow('out-of-bounds read of 4 bytes at packet+2');
+    expect(() => xdp('*(u32 *)(r1 + 0) = 0\nexit').run()).toThrow('xdp_md is read-only');
+    expect(() => xdp('r0 = *(u64 *)(r1 + 0)\nexit').run()).toThrow('invalid xdp_md access');
+  });
+});
+
+describe('tracepoint context', () => {
+  it('r1 points to the raw context bytes, read-only', () => {
+    const ctx = Uint8Array.from([1, 0, 0, 0, 0x2a, 0, 0, 0]);
+    const vm = new Vm({ ...assemble('r0 = *(u32 *)(r1 + 4)\nexit'), progType: 5 });
+    expect(vm.run({ ctx }).r0).toBe(42n);
+    expect(() => new Vm(assemble('r0 = *(u32 *)(r1 + 8)\nexit'), { progType: 'tracepoint' }).run({ ctx })).toThrow('out-of-bounds read of 4 bytes at ctx+8');
+  });
+});
