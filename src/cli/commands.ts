@@ -6,3 +6,4 @@ import './conformance.js';
 import './load.js';
 import './test-run.js';
 import './attach.js';
+import './kernel-lists.js';

@@ -68,4 +68,28 @@ describe.skipIf(!avail.ok)('tsbpf-asm load (real kernel)', () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/the program has no type: give --prog-type/);
   });
+
+  it('lists programs and maps, dumps a program\'s xlated code and a map\'s entries', async () => {
+    const path = `${pinDir}/listed`;
+    const loaded = await cli('load', COUNTER, '--pin', path);
+    const id = Number(/id (\d+)/.exec(loaded.out)![1]);
+    const mapId = Number(/ids (\d+)/.exec(loaded.out)![1]);
+    const progs = await cli('progs');
+    expect(progs.code).toBe(0);
+    expect(progs.out).toMatch(new RegExp(`^${id}: tracepoint name execve_counter tag [0-9a-f]{16} gpl$`, 'm'));
+    const json = JSON.parse((await cli('progs', '--json')).out) as { id: number; mapIds: number[] }[];
+    expect(json.find((p) => p.id === id)?.mapIds).toEqual([mapId]);
+    const x = await cli('progs', '--xlated', String(id));
+    expect(x.code).toBe(0);
+    expect(x.out).toMatch(/^ {4}0: r1 = 0$/m);
+    // The kernel rewrites the map fd to the map id in the dump (and inlines the array lookup).
+    expect(x.out).toContain(`r1 = map[${mapId}] ll`);
+    const xm = await cli('progs', '--xlated', String(id), '--syntax', 'mnemonic');
+    expect(xm.out).toMatch(/^ {4}0: mov %r1, 0$/m);
+    const maps = await cli('maps');
+    expect(maps.out).toMatch(new RegExp(`^${mapId}: array name counts  key 4B  value 8B  max_entries 1$`, 'm'));
+    const dump = await cli('maps', '--dump', String(mapId));
+    expect(dump.out).toMatch(/^map counts \(array, key 4, value 8, max_entries 1\):\n {2}0 => \d+$/m);
+    expect((await cli('maps', '--dump', '999999999')).err).toMatch(/BPF_MAP_GET_FD_BY_ID.*ENOENT/);
+  });
 });
