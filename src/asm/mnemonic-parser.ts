@@ -177,7 +177,7 @@ for (const [sfx, size] of SIZES) {
     const dst = mreg(s);
     comma(s);
     const m = memOperand(s);
-    return { kind: 'atomic', size, op: 'load_acq', fetch: false, dst: m.reg, src: dst, off: m.off };
+    return { kind: 'atomic', size, op: 'load_acq', fetch: false, dst, src: m.reg, off: m.off };
   });
   table.set(`strel${sfx}`, (s) => {
     const m = memOperand(s);

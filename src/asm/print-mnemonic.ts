@@ -68,7 +68,7 @@ export function printMnemonic(insn: Insn, name?: TargetName): string {
     case 'atomic': {
       switch (insn.op) {
         case 'load_acq':
-          return `ldacq${SFX[insn.size]} %r${insn.src}, ${mem(insn.dst, insn.off)}`;
+          return `ldacq${SFX[insn.size]} %r${insn.dst}, ${mem(insn.src, insn.off)}`;
         case 'store_rel':
           return `strel${SFX[insn.size]} ${mem(insn.dst, insn.off)}, %r${insn.src}`;
         default: {

@@ -97,7 +97,7 @@ export function printPseudoC(insn: Insn, name?: TargetName): string {
       const s = `${p}${insn.src}`;
       switch (insn.op) {
         case 'load_acq':
-          return `${s} = load_acquire(${cast(insn.size)}${addr(insn.dst, insn.off)})`;
+          return `${p}${insn.dst} = load_acquire(${cast(insn.size)}${addr(insn.src, insn.off)})`;
         case 'store_rel':
           return `store_release(${cast(insn.size)}${addr(insn.dst, insn.off)}, ${s})`;
         case 'xchg':

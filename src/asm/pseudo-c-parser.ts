@@ -278,7 +278,7 @@ function parseAssign(s: ParseState, dst: PReg): Insn {
       const c = sizeCast(s);
       const a = address(s);
       s.expect(T.RParen, "')'");
-      return { kind: 'atomic', size: c.size, op: 'load_acq', fetch: false, dst: a.reg, src: dst.reg, off: a.off };
+      return { kind: 'atomic', size: c.size, op: 'load_acq', fetch: false, dst: dst.reg, src: a.reg, off: a.off };
     }
   }
   return s.failHere('expected a register, a number, a memory load or an operation');
