@@ -1,0 +1,120 @@
+/**
+ * Kernel differential: random straight-line and forward-branching ALU / JMP / stack
+ * programs run in the VM and in the kernel (BPF_PROG_TEST_RUN of a socket filter on the
+ * same packet) must give the same low 32 bits of r0.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AluOp, Insn, JmpOp, Reg, Size } from '../../src/isa/insn.js';
+import { BPF_PROG_TYPE_SOCKET_FILTER } from '../../src/isa/prog-types.js';
+import { programOf, type Program } from '../../src/isa/program.js';
+import { bpfAvailable, KernelError, loadProgram } from '../../src/loader/index.js';
+import { Vm } from '../../src/vm/index.js';
+
+const avail = bpfAvailable();
+if (!avail.ok) console.log(`skip: kernel differential: ${avail.reason}`);
+
+const SLOTS = 8; // stack slots r10-8 .. r10-64, all initialised at entry
+const ALU: AluOp[] = ['add', 'sub', 'mul', 'div', 'sdiv', 'or', 'and', 'lsh', 'rsh', 'mod', 'smod', 'xor', 'mov', 'arsh'];
+const JMP: JmpOp[] = ['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle'];
+const reg = fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<Reg>;
+const val = fc.oneof(
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.constantFrom(0n, 1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x8000000000000000n, (1n << 64n) - 1n),
+  fc.bigInt({ min: 0n, max: 300n }),
+);
+const imm = fc.oneof(fc.integer({ min: -2147483648, max: 2147483647 }), fc.integer({ min: -5, max: 70 }), fc.constantFrom(-1, -2147483648));
+
+/** One step of a generated program; jumps carry a fraction that picks a later target. */
+type Step = { insn: Insn } | { jump: Omit<Extract<Insn, { kind: 'jmp' }>, 'off'>; frac: number };
+
+const aluStep: fc.Arbitrary<Step> = fc.record({ width: fc.constantFrom<32 | 64>(32, 64), op: fc.constantFrom(...ALU), dst: reg, src: fc.option(reg, { freq: 2 }), imm })
+  .filter(({ op, src, imm: i, width }) => src !== null || ((op !== 'div' && op !== 'mod' && op !== 'sdiv' && op !== 'smod') || i !== 0) && (!['lsh', 'rsh', 'arsh'].includes(op) || (i >= 0 && i < width)))
+  .map(({ width, op, dst, src, imm: i }) => ({ insn: { kind: 'alu', width, op, dst, src, imm: src === null ? i : 0 } }));
+const unaryStep: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ width: fc.constantFrom<32 | 64>(32, 64), dst: reg }).map(({ width, dst }) => ({ insn: { kind: 'alu', width, op: 'neg', dst, src: null, imm: 0 } as Insn })),
+  fc.record({ op: fc.constantFrom<AluOp>('movsx8', 'movsx16', 'movsx32'), dst: reg, src: reg }).map((r) => ({ insn: { kind: 'alu', width: 64, ...r, imm: 0 } as Insn })),
+  fc.record({ op: fc.constantFrom<AluOp>('movsx8', 'movsx16'), dst: reg, src: reg }).map((r) => ({ insn: { kind: 'alu', width: 32, ...r, imm: 0 } as Insn })),
+  fc.record({ order: fc.constantFrom<'le' | 'be' | 'swap'>('le', 'be', 'swap'), bits: fc.constantFrom<16 | 32 | 64>(16, 32, 64), dst: reg }).map((r) => ({ insn: { kind: 'end', ...r } as Insn })),
+  fc.record({ dst: reg, v: val }).map(({ dst, v }) => ({ insn: { kind: 'lddw', dst, src: 0, imm: v } as Insn })),
+);
+const slotOff = (slot: number, size: number, k: number) => -8 * (slot + 1) + ((k * size) % 8);
+const stackStep: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ size: fc.constantFrom<Size>(1, 2, 4, 8), slot: fc.nat(SLOTS - 1), k: fc.nat(7), src: reg })
+    .map(({ size, slot, k, src }) => ({ insn: { kind: 'stx', size, dst: 10, src, off: slotOff(slot, size, k) } as Insn })),
+  fc.record({ size: fc.constantFrom<Size>(1, 2, 4, 8), slot: fc.nat(SLOTS - 1), k: fc.nat(7), i: imm })
+    .map(({ size, slot, k, i }) => ({ insn: { kind: 'st', size, dst: 10, off: slotOff(slot, size, k), imm: i } as Insn })),
+  fc.record({ size: fc.constantFrom<Size>(1, 2, 4, 8), sx: fc.boolean(), slot: fc.nat(SLOTS - 1), k: fc.nat(7), dst: reg })
+    .map(({ size, sx, slot, k, dst }) => ({ insn: { kind: 'ldx', size, sx: sx && size !== 8, dst, src: 10, off: slotOff(slot, size, k) } as Insn })),
+  fc.record({ size: fc.constantFrom<4 | 8>(4, 8), op: fc.constantFrom('add', 'or', 'and', 'xor', 'xchg', 'cmpxchg' as const), fetch: fc.boolean(), slot: fc.nat(SLOTS - 1), src: reg })
+    .map(({ size, op, fetch, slot, src }) => ({ insn: { kind: 'atomic', size, op, fetch: op === 'xchg' || op === 'cmpxchg' || fetch, dst: 10, src, off: -8 * (slot + 1) } as Insn })),
+);
+const jumpStep: fc.Arbitrary<Step> = fc.record({ width: fc.constantFrom<32 | 64>(32, 64), op: fc.constantFrom(...JMP), dst: reg, src: fc.option(reg), imm, frac: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) })
+  .map(({ width, op, dst, src, imm: i, frac }) => ({ jump: { kind: 'jmp', width, op, dst, src, imm: src === null ? i : 0 }, frac }));
+
+const programArb = fc.record({
+  init: fc.array(val, { minLength: 10, maxLength: 10 }),
+  steps: fc.array(fc.oneof({ arbitrary: aluStep, weight: 5 }, { arbitrary: unaryStep, weight: 1 }, { arbitrary: stackStep, weight: 2 }, { arbitrary: jumpStep, weight: 2 }), { minLength: 1, maxLength: 40 }),
+}).map(({ init, steps }) => build(init, steps));
+
+/** Registers and stack initialised, then the steps; jumps go forward to a later step or the final exit. */
+function build(init: bigint[], steps: Step[]): Program {
+  const insns: Insn[] = init.map((v, r) => ({ kind: 'lddw', dst: r as Reg, src: 0, imm: v }));
+  for (let s = 0; s < SLOTS; s++) insns.push({ kind: 'st', size: 8, dst: 10, off: -8 * (s + 1), imm: s * 0x1111 - 3 });
+  // slot index of each step (lddw takes two), and of the exit after the last step
+  const slotOf: number[] = [];
+  let slot = insns.reduce((n, i) => n + (i.kind === 'lddw' ? 2 : 1), 0);
+  for (const st of steps) {
+    slotOf.push(slot);
+    slot += 'insn' in st && st.insn.kind === 'lddw' ? 2 : 1;
+  }
+  slotOf.push(slot);
+  steps.forEach((st, i) => {
+    if ('insn' in st) {
+      insns.push(st.insn);
+      return;
+    }
+    const target = i + 1 + Math.floor(st.frac * (steps.length - i));
+    insns.push({ ...st.jump, off: slotOf[target]! - slotOf[i]! - 1 });
+  });
+  insns.push({ kind: 'exit' });
+  return programOf(insns, { progType: BPF_PROG_TYPE_SOCKET_FILTER, license: 'GPL' });
+}
+
+const packet = Uint8Array.from({ length: 64 }, (_, i) => (i * 7 + 3) & 0xff);
+
+describe.skipIf(!avail.ok)('kernel differential (BPF_PROG_TEST_RUN)', () => {
+  it('random ALU / JMP / stack programs give the kernel\'s r0 (low 32 bits)', () => {
+    let agreed = 0;
+    let rejected = 0;
+    let total = 0;
+    const firstRejections: string[] = [];
+    const distinct = new Set<number>();
+    fc.assert(fc.property(programArb, (program) => {
+      total++;
+      let kernelR0: number;
+      try {
+        const kp = loadProgram(program, { logLevel: 0 });
+        try {
+          kernelR0 = kp.testRun({ data: packet }).retval;
+        } finally {
+          kp.close();
+        }
+      } catch (e) {
+        if (e instanceof KernelError) {
+          rejected++;
+          if (firstRejections.length < 3) firstRejections.push(e.message.split('\n')[0]!);
+          return;
+        }
+        throw e;
+      }
+      const vmR0 = new Vm(program).run({ packet }).r0;
+      expect(Number(vmR0 & 0xffffffffn)).toBe(kernelR0);
+      distinct.add(kernelR0);
+      agreed++;
+    }), { numRuns: Number(process.env.DIFF_RUNS ?? 0) || 400 });
+    console.log(`kernel differential: ${agreed} of ${total} programs agreed with the kernel, ${rejected} rejected by the verifier, ${distinct.size} distinct results${firstRejections.length > 0 ? ` (e.g. ${firstRejections.join('; ')})` : ''}`);
+    expect(agreed).toBeGreaterThan(total * 0.9);
+    expect(distinct.size).toBeGreaterThan(agreed / 4);
+  });
+});
