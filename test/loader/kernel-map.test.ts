@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_QUEUE,
+  BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_BLOOM_FILTER, BPF_MAP_TYPE_HASH,
+  BPF_MAP_TYPE_LPM_TRIE, BPF_MAP_TYPE_LRU_HASH, BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY,
+  BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_PROG_ARRAY, BPF_MAP_TYPE_QUEUE,
+  BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_STACK, type MapDef,
 } from '../../src/isa/index.js';
 import { BPF_NOEXIST, KernelError, createKernelMap, mapInfo, possibleCpuCount } from '../../src/loader/index.js';
 import { kernelAvailable, readU64, u32, u64 } from './support.js';
@@ -48,6 +51,37 @@ describe.skipIf(!canBpf)('KernelMap (real kernel)', () => {
         expect(v === undefined ? undefined : readU64(v)).toBe(model.get(k));
       }
     }), { numRuns: 40 });
+  });
+
+  it('creates every map type the VM models, with its name, as the kernel reports back', () => {
+    const defs: MapDef[] = [
+      { name: 'hash', type: BPF_MAP_TYPE_HASH, keySize: 8, valueSize: 16, maxEntries: 32, flags: 0 },
+      { name: 'array', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 3, maxEntries: 7, flags: 0 },
+      { name: 'prog_array', type: BPF_MAP_TYPE_PROG_ARRAY, keySize: 4, valueSize: 4, maxEntries: 4, flags: 0 },
+      { name: 'perf_events', type: BPF_MAP_TYPE_PERF_EVENT_ARRAY, keySize: 4, valueSize: 4, maxEntries: 2, flags: 0 },
+      { name: 'percpu_hash', type: BPF_MAP_TYPE_PERCPU_HASH, keySize: 4, valueSize: 8, maxEntries: 8, flags: 0 },
+      { name: 'percpu_array', type: BPF_MAP_TYPE_PERCPU_ARRAY, keySize: 4, valueSize: 12, maxEntries: 8, flags: 0 },
+      { name: 'lru_hash', type: BPF_MAP_TYPE_LRU_HASH, keySize: 4, valueSize: 8, maxEntries: 64, flags: 0 },
+      { name: 'lru_percpu_hash', type: BPF_MAP_TYPE_LRU_PERCPU_HASH, keySize: 4, valueSize: 8, maxEntries: 64, flags: 0 },
+      { name: 'lpm_trie', type: BPF_MAP_TYPE_LPM_TRIE, keySize: 8, valueSize: 4, maxEntries: 16, flags: 1 /* BPF_F_NO_PREALLOC */ },
+      { name: 'queue', type: BPF_MAP_TYPE_QUEUE, keySize: 0, valueSize: 4, maxEntries: 8, flags: 0 },
+      { name: 'stack', type: BPF_MAP_TYPE_STACK, keySize: 0, valueSize: 4, maxEntries: 8, flags: 0 },
+      { name: 'ringbuf', type: BPF_MAP_TYPE_RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096, flags: 0 },
+      { name: 'bloom_filter', type: BPF_MAP_TYPE_BLOOM_FILTER, keySize: 0, valueSize: 4, maxEntries: 16, flags: 0 },
+    ];
+    for (const def of defs) {
+      using m = createKernelMap(def);
+      expect(mapInfo(m.fd)).toEqual({ ...def, id: expect.any(Number) });
+    }
+    using inner = createKernelMap({ name: 'inner', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 });
+    using outer = createKernelMap({ name: 'outer', type: BPF_MAP_TYPE_ARRAY_OF_MAPS, keySize: 4, valueSize: 4, maxEntries: 2, flags: 0 }, { innerMapFd: inner.fd });
+    outer.update(u32(1), u32(inner.fd));
+    expect(Buffer.from(outer.lookup(u32(1))!).readUInt32LE(0)).toBe(inner.info().id);
+  });
+
+  it('sanitises map names to the 15 characters the kernel accepts', () => {
+    using m = createKernelMap({ name: 'has-dash and a very long name', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 });
+    expect(m.info().name).toBe('has_dash_and_a_');
   });
 
   it('honours BPF_NOEXIST with EEXIST', () => {
