@@ -137,8 +137,26 @@ function blockArb(shape: ProgramShape, depth: number): Arbitrary<ShapeStmt[]> {
   return fc.array(stmtArb(shape, depth), { maxLength: shape.maxStatements ?? 10 });
 }
 
+const KNOWN_HELPERS: readonly GenHelper[] = ['ktime_get_ns', 'get_prandom_u32', 'get_smp_processor_id', 'map_lookup_elem', 'map_update_elem'];
+
+function checkShape(shape: ProgramShape): void {
+  const bad = (what: string) => {
+    throw new Error(`programArb: ${what}`);
+  };
+  const vs = shape.mapValueSize ?? 16;
+  if (!(Number.isInteger(vs) && vs >= 8 && vs <= 64 && vs % 8 === 0)) bad(`mapValueSize must be a multiple of 8 from 8 to 64 (got ${vs})`);
+  const it = shape.maxIterations ?? 8;
+  if (!(Number.isInteger(it) && it >= 1 && it <= 1000)) bad(`maxIterations must be 1..1000 (got ${it})`);
+  const st = shape.maxStatements ?? 10;
+  if (!(Number.isInteger(st) && st >= 0)) bad(`maxStatements must be a non-negative integer (got ${st})`);
+  const d = shape.maxDepth ?? 2;
+  if (!(Number.isInteger(d) && d >= 0 && d <= 4)) bad(`maxDepth must be 0..4 (got ${d})`);
+  for (const h of shape.helpers ?? []) if (!KNOWN_HELPERS.includes(h)) bad(`unknown helper '${h}' (known: ${KNOWN_HELPERS.join(', ')})`);
+}
+
 /** The abstract statement trees behind `programArb` (exposed so tools can shrink or print them). */
 export function shapeTreeArb(shape: ProgramShape = {}): Arbitrary<ShapeTree> {
+  checkShape(shape);
   const n = fc.nat();
   return fc.record({
     init: fc.array(fc.record({ reg: n, imm: immArb, wide: wideArb }), { minLength: 1, maxLength: 5 }),
@@ -388,6 +406,7 @@ class Compiler {
  * @example compileShape(fc.sample(shapeTreeArb(shape), 1)[0]!, shape)
  */
 export function compileShape(tree: ShapeTree, shape: ProgramShape = {}): Program {
+  checkShape(shape);
   const v4 = shape.cpuv4 ?? true;
   const progType = shape.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
   const c = new Compiler(shape, v4);

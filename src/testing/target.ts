@@ -67,7 +67,7 @@ export interface CrossCheckStats {
 export function formatTrace(events: readonly TraceEvent[], maxLines = 200): string[] {
   const line = (e: TraceEvent) => {
     const regs = e.written.map(([r, v]) => `r${r} = 0x${BigInt.asUintN(64, v).toString(16)}`).join(', ');
-    return `${' '.repeat(e.depth * 2)}${String(e.pc).padStart(4)}: ${e.text.padEnd(36)}${regs ? ` ; ${regs}` : ''}`;
+    return `${' '.repeat(e.depth * 2)}${String(e.pc).padStart(4)}: ${regs ? `${e.text.padEnd(36)} ; ${regs}` : e.text}`;
   };
   if (events.length <= maxLines) return events.map(line);
   const head = Math.floor(maxLines * 0.75);
@@ -223,7 +223,8 @@ export function loadTarget(source: string | URL | Program, options: TargetOption
       throw new Error(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const program = assemble(text, { file: path, ...(options.dialect ? { dialect: options.dialect } : {}) });
-    return new BpfTarget(program, program.name ?? path.split('/').pop()!, options);
+    const file = path.split('/').pop()!;
+    return new BpfTarget(program, program.name ? `${program.name} (${file})` : file, options);
   }
   return new BpfTarget(source, source.name ?? `program of ${source.insns.length} insns`, options);
 }
@@ -234,5 +235,6 @@ export function loadTarget(source: string | URL | Program, options: TargetOption
  */
 export function targetFromSource(source: string, options: TargetOptions & { readonly file?: string } = {}): BpfTarget {
   const program = assemble(source, { file: options.file ?? '<source>', ...(options.dialect ? { dialect: options.dialect } : {}) });
-  return new BpfTarget(program, program.name ?? options.file ?? '<source>', options);
+  const file = options.file ?? '<source>';
+  return new BpfTarget(program, program.name ? `${program.name} (${file})` : file, options);
 }

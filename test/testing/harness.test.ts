@@ -61,7 +61,7 @@ describe('a deliberately wrong program is caught and shrunk', () => {
     expect(f.message).toMatch(HEX_LINE);
     expect(f.message).toMatch(/^Input:\npacket: IPv4\/TCP .* -> .*:80/m);
     expect(f.message).toMatch(/expected 2n to be 1n/);
-    expect(f.message).toMatch(/Trace of xdp_port80 \(\d+ lines\):/);
+    expect(f.message).toMatch(/Trace of xdp_port80 \(mutant\.s\) \(\d+ lines\):/);
     expect(f.message).toMatch(/if r5 != 0x50 goto|if r5 != 80 goto/);
     expect(f.message).toMatch(/=> r0 = 0x2 after \d+ instructions/);
     expect(f.message).toMatch(/Replay with \{ seed: -?\d+, path: '[\d:]+' \}/);
@@ -91,6 +91,19 @@ describe('a deliberately wrong program is caught and shrunk', () => {
     const r = checkProgram(t, packets, (p, run) => { expect(run(p)).toBe(reference(p.bytes)); }, { numRuns: 300 });
     expect(r.numRuns).toBe(300);
     expect(r.crossCheck).toMatch(/300 VM runs; no kernel cross-check \(kernel cross-check turned off\)/);
+  });
+
+  test('several inputs: each is reported; the trace shows every run the case made', () => {
+    const t = mutant('if r5 != 0x5000 goto out', 'if r5 != 80 goto out');
+    const f = failureOf(() => property([fc.integer({ min: 0, max: 3 }), packets], (n, p) => {
+      expect(t.run(p)).toBe(reference(p.bytes));
+      expect(t.run(new Uint8Array(n))).toBe(2n);
+    }, { numRuns: 300 }));
+    expect(f.counterexample).toHaveLength(2);
+    expect(f.counterexample[0]).toBe(0);
+    expect(f.message).toMatch(/^Input 1:\n0$/m);
+    expect(f.message).toMatch(/^Input 2:\npacket: /m);
+    expect(f.traces).toHaveLength(1);
   });
 
   test('a property that makes no program run still reports its input as a hex dump', () => {

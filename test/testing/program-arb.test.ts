@@ -86,3 +86,12 @@ describe.skipIf(!bpf.ok)('programArb: the kernel verifier accepts a sample, and 
     }
   });
 });
+
+describe('programArb: bad shapes are refused clearly', () => {
+  test('options out of range', () => {
+    expect(() => programArb({ mapValueSize: 12 })).toThrow(/mapValueSize must be a multiple of 8/);
+    expect(() => programArb({ maxIterations: 0 })).toThrow(/maxIterations must be 1\.\.1000/);
+    expect(() => programArb({ maxDepth: 9 })).toThrow(/maxDepth must be 0\.\.4/);
+    expect(() => programArb({ helpers: ['bpf_nope' as never] })).toThrow(/unknown helper 'bpf_nope'/);
+  });
+});
