@@ -8,7 +8,7 @@ import { slotIndices, type Insn, type Program } from '../isa/index.js';
 import { AsmError, type AsmDiagnostic } from './asm-error.js';
 import { addLabel, parseDirective } from './directives.js';
 import { detectDialect, type Dialect } from './dialect.js';
-import { Colon, Ident, LParen, lexAsm, Newline, NumberLit, RParen } from './lexer.js';
+import { Colon, Gt, Ident, lexAsm, Lt, Newline, NumberLit } from './lexer.js';
 import { parseMnemonicInsn } from './mnemonic-parser.js';
 import { ParseState, StatementError } from './parse-state.js';
 import { parsePseudoCInsn } from './pseudo-c-parser.js';
@@ -96,13 +96,44 @@ function* chunks(source: string): Generator<{ text: string; offset: number }> {
   }
 }
 
+const VERIFIER_OPCODE = /[ \t]*\(([0-9a-fA-F]{2})\)/y;
+const OBJDUMP_BYTES = /[ \t]*[0-9a-fA-F]{2}(?:[ \t]+[0-9a-fA-F]{2}){7}(?:(?:[ \t]+[0-9a-fA-F]{2}){8})?(?=[ \t])/y;
+
+/**
+ * Skip what disassemblers print before an instruction, so their output assembles:
+ * the verifier log's and bpftool's `12: (b7) ` (opcode `(18)` marks a 64-bit load even
+ * without `ll`), llvm-objdump's `12:  b7 00 00 00 2a 00 00 00  `, and turn llvm-objdump's
+ * symbol lines `0000000000000000 <name>:` into labels.
+ */
+function linePrefix(s: ParseState): void {
+  if (!s.is(NumberLit)) return;
+  if (s.is(Colon, 1)) {
+    s.pos += 2;
+    const after = s.at(s.tokens[s.pos - 1]!) + 1;
+    let stop = -1;
+    VERIFIER_OPCODE.lastIndex = after;
+    const m = VERIFIER_OPCODE.exec(s.source);
+    if (m !== null) {
+      s.forceLddw = m[1] === '18';
+      stop = VERIFIER_OPCODE.lastIndex;
+    } else {
+      OBJDUMP_BYTES.lastIndex = after;
+      if (OBJDUMP_BYTES.exec(s.source) !== null) stop = OBJDUMP_BYTES.lastIndex;
+    }
+    while (s.pos < s.end && s.at(s.tokens[s.pos]!) < stop) s.pos++;
+    return;
+  }
+  if (s.is(Lt, 1) && s.is(Ident, 2) && s.is(Gt, 3) && s.is(Colon, 4)) {
+    const t = s.tokens[s.pos + 2]!;
+    s.pos += 5;
+    if (!t.image.startsWith('.')) addLabel(s, t.image, s.at(t));
+  }
+}
+
 function statement(s: ParseState, parseInsn: (s: ParseState) => Insn): void {
   try {
-    // Line prefixes of the verifier log and bpftool: `12: (b7) r0 = 0`.
-    if (s.is(NumberLit) && s.is(Colon, 1)) {
-      s.pos += 2;
-      if (s.is(LParen) && s.is(RParen, 2)) s.pos += 3;
-    }
+    s.forceLddw = false;
+    linePrefix(s);
     // Labels: `name:` (several may share a line).
     while (s.is(Ident) && s.is(Colon, 1)) {
       const t = s.tokens[s.pos]!;

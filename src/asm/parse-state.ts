@@ -67,6 +67,8 @@ export class ParseState {
   pos = 0;
   /** One past the last token of the current statement (its Newline or the end). */
   end = 0;
+  /** The statement carried the verifier log's `(18)` opcode: `rN = imm` is a 64-bit load. */
+  forceLddw = false;
   /** Scratch result of the memory-operand decoders (base register and offset). */
   memReg: Reg = 0;
   memOff = 0;

@@ -227,10 +227,10 @@ function parseAssign(s: ParseState, dst: PReg): Insn {
     return { kind: 'alu', width, op: 'neg', dst: dst.reg, src: null, imm: 0 };
   }
   if (tt === T.NumberLit || tt === T.Minus || tt === T.Plus) {
-    if (isWord(s, 'll', tt === T.NumberLit ? 1 : 2)) {
+    if (isWord(s, 'll', tt === T.NumberLit ? 1 : 2) || s.forceLddw) {
       if (!dst.wide) s.fail(dst.tok, '64-bit immediate loads write an r register');
       const imm = s.imm64();
-      s.pos++; // ll
+      if (isWord(s, 'll')) s.pos++;
       return { kind: 'lddw', dst: dst.reg, src: 0, imm };
     }
     const { value, tok } = s.signedNumber('a value');
