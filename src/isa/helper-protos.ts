@@ -1,0 +1,121 @@
+/**
+ * Helper prototypes as the kernel's verifier sees them (struct bpf_func_proto): the kind
+ * of each argument r1..r5, the kind of the return value, whether the helper is GPL-only,
+ * and which program types may call it. Shared by the verifier (argument checks) and
+ * anyone who wants to describe a helper.
+ */
+import * as H from './helpers.js';
+import {
+  BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT,
+} from './prog-types.js';
+
+/** Argument kinds (enum bpf_arg_type, flags folded into the name). */
+export type HelperArg =
+  | 'ARG_ANYTHING'
+  | 'ARG_CONST_MAP_PTR'
+  | 'ARG_PTR_TO_MAP_KEY'
+  | 'ARG_PTR_TO_MAP_VALUE'
+  /** Map value buffer the helper writes (pop/peek): MEM_UNINIT | MEM_WRITE. */
+  | 'ARG_PTR_TO_MAP_VALUE_UNINIT'
+  /** Readable memory of the size in the next argument: ARG_PTR_TO_MEM | MEM_RDONLY. */
+  | 'ARG_PTR_TO_MEM_RDONLY'
+  /** The same, or NULL. */
+  | 'ARG_PTR_TO_MEM_RDONLY_OR_NULL'
+  /** Memory the helper fills (may be uninitialised): ARG_PTR_TO_MEM | MEM_UNINIT | MEM_WRITE. */
+  | 'ARG_PTR_TO_UNINIT_MEM'
+  /** Writable memory or NULL: ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_WRITE. */
+  | 'ARG_PTR_TO_MEM_OR_NULL'
+  | 'ARG_CONST_SIZE'
+  | 'ARG_CONST_SIZE_OR_ZERO'
+  | 'ARG_CONST_ALLOC_SIZE_OR_ZERO'
+  | 'ARG_PTR_TO_CTX'
+  | 'ARG_PTR_TO_STACK_OR_NULL'
+  | 'ARG_PTR_TO_FUNC'
+  | 'ARG_PTR_TO_CONST_STR'
+  /** A ringbuf record from bpf_ringbuf_reserve, released by the call (OBJ_RELEASE). */
+  | 'ARG_PTR_TO_RINGBUF_MEM_RELEASE';
+
+/** Return kinds (enum bpf_return_type). */
+export type HelperRet =
+  | 'RET_INTEGER'
+  | 'RET_VOID'
+  | 'RET_PTR_TO_MAP_VALUE_OR_NULL'
+  /** bpf_ringbuf_reserve: PTR_TO_MEM | MEM_RINGBUF | PTR_MAYBE_NULL, sized by the constant r2. */
+  | 'RET_PTR_TO_RINGBUF_MEM_OR_NULL';
+
+/** One helper's prototype. */
+export interface HelperProto {
+  readonly id: number;
+  readonly ret: HelperRet;
+  readonly args: readonly HelperArg[];
+  readonly gplOnly: boolean;
+  /** The map type the helper requires for its map argument, when it is fixed. */
+  readonly mapTypes?: readonly number[];
+  /** Program types that may call it; undefined = every type. */
+  readonly progTypes?: readonly number[];
+}
+
+const TRACING = [BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT];
+const probeRead = (id: number): HelperProto => ({ id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: true });
+const noArgs = (id: number, gplOnly = false): HelperProto => ({ id, ret: 'RET_INTEGER', args: [], gplOnly });
+
+const PROTOS: readonly HelperProto[] = [
+  { id: H.BPF_FUNC_map_lookup_elem, ret: 'RET_PTR_TO_MAP_VALUE_OR_NULL', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_KEY'], gplOnly: false },
+  { id: H.BPF_FUNC_map_update_elem, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_KEY', 'ARG_PTR_TO_MAP_VALUE', 'ARG_ANYTHING'], gplOnly: false },
+  { id: H.BPF_FUNC_map_delete_elem, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_KEY'], gplOnly: false },
+  { id: H.BPF_FUNC_map_push_elem, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_VALUE', 'ARG_ANYTHING'], gplOnly: false },
+  { id: H.BPF_FUNC_map_pop_elem, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_VALUE_UNINIT'], gplOnly: false },
+  { id: H.BPF_FUNC_map_peek_elem, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_VALUE_UNINIT'], gplOnly: false },
+  { ...probeRead(H.BPF_FUNC_probe_read), progTypes: TRACING },
+  { ...probeRead(H.BPF_FUNC_probe_read_str), progTypes: TRACING },
+  probeRead(H.BPF_FUNC_probe_read_kernel),
+  probeRead(H.BPF_FUNC_probe_read_kernel_str),
+  probeRead(H.BPF_FUNC_probe_read_user),
+  probeRead(H.BPF_FUNC_probe_read_user_str),
+  noArgs(H.BPF_FUNC_ktime_get_ns),
+  noArgs(H.BPF_FUNC_ktime_get_boot_ns),
+  noArgs(H.BPF_FUNC_get_prandom_u32),
+  noArgs(H.BPF_FUNC_get_smp_processor_id),
+  noArgs(H.BPF_FUNC_get_current_pid_tgid),
+  noArgs(H.BPF_FUNC_get_current_uid_gid),
+  { id: H.BPF_FUNC_get_current_comm, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE'], gplOnly: false },
+  { id: H.BPF_FUNC_trace_printk, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE'], gplOnly: true },
+  {
+    id: H.BPF_FUNC_snprintf, ret: 'RET_INTEGER', gplOnly: true,
+    args: ['ARG_PTR_TO_MEM_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_PTR_TO_CONST_STR', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO'],
+  },
+  { id: H.BPF_FUNC_tail_call, ret: 'RET_VOID', args: ['ARG_PTR_TO_CTX', 'ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [3] },
+  {
+    id: H.BPF_FUNC_perf_event_output, ret: 'RET_INTEGER', gplOnly: true, mapTypes: [4],
+    args: ['ARG_PTR_TO_CTX', 'ARG_CONST_MAP_PTR', 'ARG_ANYTHING', 'ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE_OR_ZERO'],
+  },
+  { id: H.BPF_FUNC_ringbuf_output, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [27] },
+  { id: H.BPF_FUNC_ringbuf_reserve, ret: 'RET_PTR_TO_RINGBUF_MEM_OR_NULL', args: ['ARG_CONST_MAP_PTR', 'ARG_CONST_ALLOC_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [27] },
+  { id: H.BPF_FUNC_ringbuf_submit, ret: 'RET_VOID', args: ['ARG_PTR_TO_RINGBUF_MEM_RELEASE', 'ARG_ANYTHING'], gplOnly: false },
+  { id: H.BPF_FUNC_ringbuf_discard, ret: 'RET_VOID', args: ['ARG_PTR_TO_RINGBUF_MEM_RELEASE', 'ARG_ANYTHING'], gplOnly: false },
+  { id: H.BPF_FUNC_ringbuf_query, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [27] },
+  { id: H.BPF_FUNC_loop, ret: 'RET_INTEGER', args: ['ARG_ANYTHING', 'ARG_PTR_TO_FUNC', 'ARG_PTR_TO_STACK_OR_NULL', 'ARG_ANYTHING'], gplOnly: false },
+];
+
+const BY_ID: ReadonlyMap<number, HelperProto> = new Map(PROTOS.map((p) => [p.id, p]));
+
+/**
+ * The prototype of a helper, or undefined when this model does not know it.
+ * @example helperProto(1)?.ret // 'RET_PTR_TO_MAP_VALUE_OR_NULL'
+ */
+export function helperProto(id: number): HelperProto | undefined {
+  return BY_ID.get(id);
+}
+
+/** Every helper with a known prototype. */
+export function helperProtos(): readonly HelperProto[] {
+  return PROTOS;
+}
+
+/**
+ * Whether a program type may call the helper (the kernel's get_func_proto returning non-NULL),
+ * for a privileged loader.
+ */
+export function helperAllowed(proto: HelperProto, progType: number): boolean {
+  return proto.progTypes === undefined || proto.progTypes.includes(progType);
+}

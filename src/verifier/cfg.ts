@@ -1,0 +1,223 @@
+/**
+ * Structural checks before path exploration, in the kernel's order: subprogram
+ * boundaries and jump ranges (check_subprogs), then the depth-first walk of the
+ * control-flow graph (check_cfg) that finds back-edges, unreachable instructions and
+ * jumps into the middle of `lddw`, and marks the prune points.
+ */
+import type { Insn } from '../isa/index.js';
+import { Reject } from './types.js';
+
+/** The program as the kernel indexes it: one entry per 8-byte slot (null for lddw's second half). */
+export type Slots = readonly (Insn | null)[];
+
+/** Result of the structural pass. */
+export interface Cfg {
+  /** Start slot of every subprogram, ascending; [0] is the main program. */
+  subprogs: number[];
+  /** Slots where the verifier may prune (compare with remembered states). */
+  prunePoints: Uint8Array;
+  /** Slots where a checkpoint is forced (may_goto). */
+  forceCheckpoints: Uint8Array;
+}
+
+/** Target slot of a jump at slot `pc`, or undefined for non-jumps. */
+export function jumpTarget(insn: Insn, pc: number): number | undefined {
+  switch (insn.kind) {
+    case 'jmp': case 'ja': case 'may_goto':
+      return pc + insn.off + 1;
+    case 'gotol':
+      return pc + insn.imm + 1;
+    default:
+      return undefined;
+  }
+}
+
+function isLocalCall(insn: Insn | null): insn is Insn & { kind: 'call' } {
+  return insn !== null && insn.kind === 'call' && insn.target === 'local';
+}
+
+/** check_subprogs: find subprograms, check calls and jumps stay inside them. */
+export function checkSubprogs(slots: Slots): number[] {
+  const n = slots.length;
+  const starts = new Set<number>([0]);
+  for (let pc = 0; pc < n; pc++) {
+    const insn = slots[pc] ?? null;
+    let target: number | undefined;
+    if (isLocalCall(insn)) target = pc + insn.imm + 1;
+    else if (insn?.kind === 'lddw' && insn.src === 4) target = pc + Number(BigInt.asIntN(32, insn.imm)) + 1;
+    if (target === undefined) continue;
+    if (target < 0 || target >= n) throw new Reject('call to invalid destination', pc);
+    starts.add(target);
+  }
+  const subprogs = [...starts].sort((a, b) => a - b);
+  for (let s = 0; s < subprogs.length; s++) {
+    const start = subprogs[s]!;
+    const end = subprogs[s + 1] ?? n;
+    for (let pc = start; pc < end; pc++) {
+      const insn = slots[pc];
+      if (insn) {
+        const t = jumpTarget(insn, pc);
+        if (t !== undefined && (t < start || t >= end)) throw new Reject(`jump out of range from insn ${pc} to ${t}`, pc);
+      }
+      if (pc === end - 1) {
+        const last = insn ?? slots[pc - 1];
+        if (!last || (last.kind !== 'exit' && last.kind !== 'ja' && last.kind !== 'gotol')) {
+          throw new Reject('last insn is not an exit or jmp', pc);
+        }
+      }
+    }
+  }
+  return subprogs;
+}
+
+/** check_cfg: depth-first walk from every subprogram entry reached by a call. */
+export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean): Cfg {
+  const n = slots.length;
+  const DISCOVERED = 1;
+  const EXPLORED = 2;
+  const state = new Uint8Array(n);
+  const prunePoints = new Uint8Array(n);
+  const forceCheckpoints = new Uint8Array(n);
+  const visit = (entry: number): void => {
+    const stack: { pc: number; succ: number[]; next: number }[] = [];
+    const push = (from: number, to: number, branch: boolean): boolean => {
+      if (to < 0 || to >= n) throw new Reject(`jump out of range from insn ${from} to ${to}`, from);
+      if (branch) prunePoints[to] = 1;
+      if (state[to] === 0) {
+        state[to] = DISCOVERED;
+        stack.push({ pc: to, succ: successors(to), next: 0 });
+        return true;
+      }
+      if (state[to] === DISCOVERED && !privileged) throw new Reject(`back-edge from insn ${from} to ${to}`, from);
+      return false;
+    };
+    const successors = (pc: number): number[] => {
+      const insn = slots[pc];
+      if (!insn) return [pc + 1];
+      switch (insn.kind) {
+        case 'exit':
+          return [];
+        case 'ja': case 'gotol':
+          prunePoints[jumpTarget(insn, pc)!] = 1;
+          return [-(jumpTarget(insn, pc)! + 1)];
+        case 'jmp': case 'may_goto':
+          prunePoints[pc] = 1;
+          if (insn.kind === 'may_goto') forceCheckpoints[pc] = 1;
+          return [pc + 1, -(jumpTarget(insn, pc)! + 1)];
+        case 'call':
+          prunePoints[pc + 1] = 1;
+          if (insn.target === 'local') {
+            prunePoints[pc] = 1;
+            return [pc + 1, -(pc + insn.imm + 1 + 1)];
+          }
+          return [pc + 1];
+        case 'lddw':
+          return [pc + 2];
+        default:
+          return [pc + 1];
+      }
+    };
+    if (state[entry] !== 0) return;
+    state[entry] = DISCOVERED;
+    stack.push({ pc: entry, succ: successors(entry), next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.succ.length) {
+        const s = top.succ[top.next++]!;
+        const branch = s < 0;
+        push(top.pc, branch ? -s - 1 : s, branch);
+      } else {
+        state[top.pc] = EXPLORED;
+        stack.pop();
+      }
+    }
+  };
+  visit(0);
+  for (let pc = 0; pc < n; pc++) {
+    const insn = slots[pc];
+    if (state[pc] !== EXPLORED) {
+      if (insn === null && pc > 0 && slots[pc - 1]?.kind === 'lddw') continue;
+      throw new Reject(`unreachable insn ${pc}`, pc);
+    }
+    if (insn?.kind === 'lddw') {
+      if (state[pc + 1] !== 0) throw new Reject(`jump into the middle of ldimm64 insn ${pc}`, pc);
+      pc++;
+    }
+  }
+  return { subprogs, prunePoints, forceCheckpoints };
+}
+
+/**
+ * Registers live before each slot (compute_live_registers), as a bit mask of r0..r9.
+ * A backward data-flow over the same successors as check_cfg.
+ */
+export function liveRegisters(slots: Slots): Uint16Array {
+  const n = slots.length;
+  const use = new Uint16Array(n);
+  const def = new Uint16Array(n);
+  const succ: number[][] = [];
+  const bit = (r: number): number => (r < 10 ? 1 << r : 0);
+  for (let pc = 0; pc < n; pc++) {
+    const insn = slots[pc];
+    let u = 0;
+    let d = 0;
+    let s: number[] = [pc + 1];
+    if (insn) {
+      switch (insn.kind) {
+        case 'alu':
+          if (insn.op === 'mov' || insn.op === 'movsx8' || insn.op === 'movsx16' || insn.op === 'movsx32') u = insn.src === null ? 0 : bit(insn.src);
+          else u = bit(insn.dst) | (insn.src === null ? 0 : bit(insn.src));
+          d = bit(insn.dst);
+          break;
+        case 'end':
+          u = d = bit(insn.dst);
+          break;
+        case 'jmp':
+          u = bit(insn.dst) | (insn.src === null ? 0 : bit(insn.src));
+          s = [pc + 1, pc + insn.off + 1];
+          break;
+        case 'ja': s = [pc + insn.off + 1]; break;
+        case 'gotol': s = [pc + insn.imm + 1]; break;
+        case 'may_goto': s = [pc + 1, pc + insn.off + 1]; break;
+        case 'call':
+          u = insn.target === 'local' ? 0x3e : 0x3e;
+          d = 0x3f;
+          break;
+        case 'callx': u = bit(insn.reg) | 0x3e; d = 0x3f; break;
+        case 'exit': u = 1; s = []; break;
+        case 'lddw': d = bit(insn.dst); s = [pc + 2]; break;
+        case 'ldx': u = bit(insn.src); d = bit(insn.dst); break;
+        case 'st': u = bit(insn.dst); break;
+        case 'stx': u = bit(insn.dst) | bit(insn.src); break;
+        case 'atomic':
+          if (insn.op === 'load_acq') { u = bit(insn.src); d = bit(insn.dst); break; }
+          u = bit(insn.dst) | bit(insn.src) | (insn.op === 'cmpxchg' ? 1 : 0);
+          if (insn.op === 'cmpxchg') d = 1;
+          else if (insn.fetch) d = bit(insn.src);
+          break;
+        case 'ldabs': u = 0x40; d = 0x3f; break;
+        case 'ldind': u = 0x40 | bit(insn.src); d = 0x3f; break;
+      }
+    }
+    use[pc] = u;
+    def[pc] = d;
+    succ.push(s.filter((x) => x >= 0 && x < n));
+  }
+  // A helper call reads only its declared arguments; the caller refines this with `callUses`.
+  const live = new Uint16Array(n);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let pc = n - 1; pc >= 0; pc--) {
+      if (!slots[pc]) continue;
+      let out = 0;
+      for (const s of succ[pc]!) out |= live[s]!;
+      const inn = use[pc]! | (out & ~def[pc]!);
+      if (inn !== live[pc]) {
+        live[pc] = inn;
+        changed = true;
+      }
+    }
+  }
+  return live;
+}

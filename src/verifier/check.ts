@@ -1,0 +1,576 @@
+/**
+ * Path exploration (do_check): walks every path from the entry, one instruction at a
+ * time, pushing the other side of undecided branches, pruning at prune points against
+ * remembered states, and writing the kernel-style log.
+ */
+import type { Insn, JmpInsn } from '../isa/index.js';
+import { checkAlu, checkEnd, checkLdImm } from './alu.js';
+import { isPktPointer as isPkt, pointer, unknownScalar, copyReg, type RegState } from './reg-state.js';
+import { flipOp, scalarBranchTaken, setMinMax } from './branch.js';
+import { checkHelperCall, forEachReg } from './call.js';
+import { checkSrc, checkDst, checkDstNoMark, curFrame, fail, mapSizes, regs, type Env } from './env.js';
+import { formatInsn } from './disasm.js';
+import { checkMemAccess } from './memory.js';
+import { statesEqual, statesExact } from './prune.js';
+import { scalarAlu } from './scalar-alu.js';
+import { constBounds } from './scalar.js';
+import { copyState, formatFrame, newFrame, MAX_CALL_FRAMES, type Checkpoint, type VState } from './state.js';
+import { vlogAlignment } from './log.js';
+import { Reject } from './types.js';
+
+interface Pending {
+  state: VState;
+  insn: number;
+  prev: number;
+  logPos: number;
+}
+
+/** Counters of the exploration, as the kernel's statistics line. */
+export interface ExploreStats {
+  processed: number;
+  maxStatesPerInsn: number;
+  totalStates: number;
+  peakStates: number;
+  /** Maximum stack depth seen per subprogram start slot. */
+  stackDepth: Map<number, number>;
+}
+
+const BEYOND_PKT_END = -2;
+const AT_PKT_END = -1;
+const MAX_PACKET_OFF = 0xffffn;
+
+function printState(env: Env, all: boolean): string {
+  const f = curFrame(env);
+  const sizes = mapSizes(env);
+  let out = '';
+  if (all) for (const fr of env.cur.frames) out += formatFrame(fr, sizes, null);
+  else out = formatFrame(f, sizes, env.scratch);
+  env.scratch = { regs: new Set(), slots: new Set() };
+  return out;
+}
+
+function scratchAll(env: Env): void {
+  const f = curFrame(env);
+  env.scratch = { regs: new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), slots: new Set(f.stack.map((_, i) => i)) };
+}
+
+function scratched(env: Env): boolean {
+  return env.scratch.regs.size > 0 || env.scratch.slots.size > 0;
+}
+
+/** print_insn_state: append `; state` to the instruction line, or a fresh `N:` line. */
+function printInsnState(env: Env): void {
+  const log = env.log;
+  if (!log.enabled) return;
+  const s = printState(env, false);
+  if (log.prevLogPos && log.prevLogPos === log.endPos) {
+    log.reset(log.prevLogPos - 1);
+    log.write(`${' '.repeat(vlogAlignment(log.prevInsnPrintPos))};${s}\n`);
+  } else {
+    log.write(`${env.insnIdx}:${s}\n`);
+  }
+}
+
+function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
+  for (const fr of st.frames) {
+    const fix = (r: RegState): RegState => {
+      if (!r.maybeNull || r.id !== id) return r;
+      const n = copyReg(r);
+      if (isNull) {
+        const z = unknownScalar();
+        Object.assign(z, constBounds(0n));
+        return z;
+      }
+      n.maybeNull = false;
+      n.id = 0;
+      return n;
+    };
+    for (let i = 0; i < fr.regs.length; i++) fr.regs[i] = fix(fr.regs[i]!);
+    for (const s of fr.stack) if (s.types[7] === 1) s.spilled = fix(s.spilled);
+  }
+  if (isNull) st.refs = st.refs.filter((x) => x !== id);
+}
+
+function findGoodPktPointers(st: VState, dst: RegState, rightOpen: boolean): void {
+  if (dst.off < 0 || (dst.off === 0 && rightOpen)) return;
+  if (dst.umax > MAX_PACKET_OFF || dst.umax + BigInt(dst.off) > MAX_PACKET_OFF) return;
+  let range = dst.off;
+  if (rightOpen) range--;
+  for (const fr of st.frames) {
+    for (const r of fr.regs) if (r.type === dst.type && r.id === dst.id) r.range = Math.max(r.range, range);
+    for (const s of fr.stack) if (s.types[7] === 1 && s.spilled.type === dst.type && s.spilled.id === dst.id) s.spilled.range = Math.max(s.spilled.range, range);
+  }
+}
+
+function markPktEnd(st: VState, regno: number, open: boolean): void {
+  const r = st.frames[st.frames.length - 1]!.regs[regno]!;
+  if (r.type !== 'pkt') return;
+  r.range = open ? BEYOND_PKT_END : AT_PKT_END;
+}
+
+const isInitPkt = (r: RegState, t: string): boolean => r.type === t && r.off === 0 && r.varOff.mask === 0n && r.varOff.value === 0n;
+
+/** try_match_pkt_pointers: `data + N > data_end` style comparisons. */
+function matchPktPointers(insn: JmpInsn, d: RegState, s: RegState, self: VState, other: VState): boolean {
+  if (insn.src === null || insn.width === 32) return false;
+  const fwd = (d.type === 'pkt' && s.type === 'pkt_end') || (d.type === 'pkt_meta' && isInitPkt(s, 'pkt'));
+  const rev = (d.type === 'pkt_end' && s.type === 'pkt') || (isInitPkt(d, 'pkt') && s.type === 'pkt_meta');
+  switch (insn.op) {
+    case 'jgt':
+      if (fwd) { findGoodPktPointers(self, d, false); markPktEnd(other, insn.dst, true); } else if (rev) { findGoodPktPointers(other, s, true); markPktEnd(self, insn.src, false); } else return false;
+      return true;
+    case 'jlt':
+      if (fwd) { findGoodPktPointers(other, d, true); markPktEnd(self, insn.dst, false); } else if (rev) { findGoodPktPointers(self, s, false); markPktEnd(other, insn.src, true); } else return false;
+      return true;
+    case 'jge':
+      if (fwd) { findGoodPktPointers(self, d, true); markPktEnd(other, insn.dst, false); } else if (rev) { findGoodPktPointers(other, s, false); markPktEnd(self, insn.src, true); } else return false;
+      return true;
+    case 'jle':
+      if (fwd) { findGoodPktPointers(other, d, false); markPktEnd(self, insn.dst, true); } else if (rev) { findGoodPktPointers(self, s, true); markPktEnd(other, insn.src, false); } else return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
+function pktBranchTaken(d: RegState, s: RegState, op: JmpInsn['op']): -1 | 0 | 1 {
+  let pkt: RegState;
+  if (s.type === 'pkt_end') pkt = d;
+  else if (d.type === 'pkt_end') { pkt = s; op = flipOp(op); } else return -1;
+  if (pkt.range >= 0) return -1;
+  switch (op) {
+    case 'jle': case 'jgt':
+      if (pkt.range === BEYOND_PKT_END) return op === 'jgt' ? 1 : 0;
+      return -1;
+    case 'jlt': case 'jge':
+      if (pkt.range === BEYOND_PKT_END || pkt.range === AT_PKT_END) return op === 'jge' ? 1 : 0;
+      return -1;
+    default:
+      return -1;
+  }
+}
+
+function regNotNull(r: RegState): boolean {
+  if (r.maybeNull) return false;
+  return r.type === 'map_value' || r.type === 'map_key' || r.type === 'mem' || r.type === 'map_ptr';
+}
+
+function branchTaken(d: RegState, s: RegState, op: JmpInsn['op'], w32: boolean): -1 | 0 | 1 {
+  const anyPkt = (r: RegState): boolean => isPkt(r) || r.type === 'pkt_end';
+  if (anyPkt(d) && anyPkt(s) && !w32) return pktBranchTaken(d, s, op);
+  const ptr = (r: RegState): boolean => r.type !== 'scalar';
+  if (ptr(d) || ptr(s)) {
+    let a = d;
+    let b = s;
+    const isConst = (r: RegState): boolean => r.type === 'scalar' && (w32 ? (r.varOff.mask & 0xffffffffn) === 0n : r.varOff.mask === 0n);
+    if (!isConst(b)) { op = flipOp(op); [a, b] = [b, a]; }
+    if (!isConst(b)) return -1;
+    if (!regNotNull(a)) return -1;
+    const v = w32 ? b.varOff.value & 0xffffffffn : b.varOff.value;
+    if (v !== 0n) return -1;
+    return op === 'jeq' ? 0 : op === 'jne' ? 1 : -1;
+  }
+  return scalarBranchTaken(d, s, op, w32);
+}
+
+/** Propagate new bounds to registers linked by id (sync_linked_regs). */
+function syncLinked(st: VState, known: RegState): void {
+  if (known.type !== 'scalar' || !known.id) return;
+  for (const fr of st.frames) {
+    const fix = (r: RegState): RegState => {
+      if (r === known || r.type !== 'scalar' || r.id !== known.id) return r;
+      if ((!r.addConst && !known.addConst) || r.off === known.off) {
+        const n = copyReg(known);
+        n.addConst = r.addConst;
+        n.off = r.off;
+        return n;
+      }
+      const n = copyReg(known);
+      n.off = r.off;
+      n.addConst = r.addConst;
+      n.id = r.id;
+      const delta = BigInt(r.off | 0) - BigInt(known.addConst ? known.off | 0 : 0);
+      scalarAlu('add', 64, n, constBounds(delta));
+      n.id = r.id;
+      return n;
+    };
+    for (let i = 0; i < fr.regs.length; i++) fr.regs[i] = fix(fr.regs[i]!);
+    for (const s of fr.stack) if (s.types[7] === 1) s.spilled = fix(s.spilled);
+  }
+}
+
+/** The verifier's exploration engine for one program. */
+export class Explorer {
+  private readonly pending: Pending[] = [];
+  private readonly explored = new Map<number, Checkpoint[]>();
+  readonly stats: ExploreStats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0, stackDepth: new Map() };
+  private liveStates = 0;
+  private jmps = 0;
+  private prevJmps = 0;
+  private prevInsns = 0;
+
+  constructor(private readonly env: Env, private readonly maxInsns: number) {}
+
+  private pushBranch(state: VState, insn: number, prev: number): void {
+    if (state.parent) state.parent.branches++;
+    this.pending.push({ state, insn, prev, logPos: this.env.log.endPos });
+    if (this.pending.length > 8192) fail(`The sequence of ${this.pending.length} jumps is too complex.`);
+  }
+
+  private updateBranchCounts(st: VState): void {
+    let cp: { branches: number; parent: Checkpoint | null } | null = st;
+    while (cp) {
+      cp.branches--;
+      if (cp.branches > 0) break;
+      cp = cp.parent;
+    }
+  }
+
+  /** is_state_visited: 1 when pruned. */
+  private isStateVisited(pc: number): boolean {
+    const env = this.env;
+    const cur = env.cur;
+    const force = env.cfg.forceCheckpoints[pc] === 1;
+    let add = force || (this.jmps - this.prevJmps >= 2 && this.stats.processed - this.prevInsns >= 8);
+    const list = this.explored.get(pc) ?? [];
+    const live = env.live[pc]!;
+    const unknown = unknownScalar();
+    let count = 0;
+    for (let i = 0; i < list.length; i++) {
+      const sl = list[i]!;
+      count++;
+      if (sl.branches > 0) {
+        if (statesExact(sl.state, cur, live)) {
+          const sizes = mapSizes(env);
+          const fmt = (s: VState): string => formatFrame(s.frames[s.frames.length - 1]!, sizes, null);
+          fail(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`);
+        }
+        if (!force && this.jmps - this.prevJmps < 20 && this.stats.processed - this.prevInsns < 100) add = false;
+      } else if (statesEqual(sl.state, cur, live, env.privileged, unknown)) {
+        sl.hit++;
+        return true;
+      }
+      if (add) sl.miss++;
+      const n = force && sl.branches > 0 ? 64 : 3;
+      if (sl.miss > sl.hit * n + n) {
+        list.splice(i, 1);
+        i--;
+        this.liveStates--;
+      }
+    }
+    if (this.stats.maxStatesPerInsn < count) this.stats.maxStatesPerInsn = count;
+    if (!add) return false;
+    this.stats.totalStates++;
+    this.liveStates++;
+    if (this.liveStates > this.stats.peakStates) this.stats.peakStates = this.liveStates;
+    this.prevJmps = this.jmps;
+    this.prevInsns = this.stats.processed;
+    const cp: Checkpoint = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hit: 0, miss: 0 };
+    cur.parent = cp;
+    list.unshift(cp);
+    this.explored.set(pc, list);
+    return false;
+  }
+
+  /** Run do_check from the entry; throws Reject on the first error. */
+  run(): void {
+    const env = this.env;
+    const log = env.log;
+    let doPrintState = false;
+    scratchAll(env);
+    for (;;) {
+      const pc = env.insnIdx;
+      if (pc < 0 || pc >= env.slots.length) fail(`invalid insn idx ${pc} insn_cnt ${env.slots.length}`);
+      const insn = env.slots[pc];
+      if (!insn) fail('invalid BPF_LD_IMM insn');
+      if (++this.stats.processed > this.maxInsns) fail(`BPF program is too large. Processed ${this.stats.processed} insn`);
+      let pruned = false;
+      if (env.cfg.prunePoints[pc]) pruned = this.isStateVisited(pc);
+      if (pruned) {
+        if (log.enabled) {
+          if (doPrintState) log.write(`\nfrom ${env.prevInsnIdx} to ${pc}: safe\n`);
+          else log.write(`${pc}: safe\n`);
+        }
+        if (!this.finishPath()) return;
+        doPrintState = true;
+        continue;
+      }
+      if (log.level === 2 && doPrintState) {
+        log.write(`\nfrom ${env.prevInsnIdx} to ${pc}:${printState(env, true)}\n`);
+        scratchAll(env);
+        doPrintState = false;
+      }
+      if (log.enabled) {
+        if (scratched(env)) printInsnState(env);
+        const start = log.endPos;
+        log.write(`${pc}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
+        log.prevInsnPrintPos = log.endPos - start;
+        log.prevLogPos = log.endPos;
+      }
+      env.prevInsnIdx = pc;
+      const next = this.step(insn, pc);
+      if (next === 'exit') {
+        if (!this.finishPath()) return;
+        doPrintState = true;
+        continue;
+      }
+      if (next === 'call') {
+        doPrintState = true;
+        continue;
+      }
+      env.insnIdx = next;
+    }
+  }
+
+  /** Path done: pop the next pending branch. False when none is left. */
+  private finishPath(): boolean {
+    const env = this.env;
+    scratchAll(env);
+    this.updateBranchCounts(env.cur);
+    const p = this.pending.pop();
+    if (!p) return false;
+    if (env.log.level === 1) env.log.reset(p.logPos);
+    env.cur = p.state;
+    env.insnIdx = p.insn;
+    env.prevInsnIdx = p.prev;
+    scratchAll(env);
+    return true;
+  }
+
+  private noteStack(): void {
+    const f = curFrame(this.env);
+    const start = f.subprog;
+    const d = f.stack.length * 8;
+    if ((this.stats.stackDepth.get(start) ?? 0) < d) this.stats.stackDepth.set(start, d);
+  }
+
+  /** One instruction; returns the next slot, 'exit' when the path ends, or 'call' after a frame change. */
+  private step(insn: Insn, pc: number): number | 'exit' | 'call' {
+    const env = this.env;
+    switch (insn.kind) {
+      case 'alu':
+        checkAlu(env, insn);
+        return pc + 1;
+      case 'end':
+        checkEnd(env, insn);
+        return pc + 1;
+      case 'lddw':
+        checkLdImm(env, insn);
+        return pc + 2;
+      case 'ldx': {
+        checkSrc(env, insn.src);
+        checkDstNoMark(env, insn.dst);
+        const base = regs(env)[insn.src]!;
+        this.checkPtrType(pc, base);
+        checkMemAccess(env, insn.src, insn.off, insn.size, false, insn.dst, null, insn.sx);
+        this.noteStack();
+        return pc + 1;
+      }
+      case 'stx': {
+        checkSrc(env, insn.src);
+        checkSrc(env, insn.dst);
+        this.checkPtrType(pc, regs(env)[insn.dst]!);
+        checkMemAccess(env, insn.dst, insn.off, insn.size, true, insn.src, null);
+        this.noteStack();
+        return pc + 1;
+      }
+      case 'st': {
+        const d = checkSrc(env, insn.dst);
+        if (d.type === 'ctx') fail(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
+        this.checkPtrType(pc, d);
+        checkMemAccess(env, insn.dst, insn.off, insn.size, true, -1, insn.imm);
+        this.noteStack();
+        return pc + 1;
+      }
+      case 'atomic':
+        this.checkAtomic(insn);
+        this.noteStack();
+        return pc + 1;
+      case 'jmp':
+        return this.checkCondJmp(insn, pc);
+      case 'ja':
+        this.jmps++;
+        return pc + insn.off + 1;
+      case 'gotol':
+        this.jmps++;
+        return pc + insn.imm + 1;
+      case 'may_goto':
+        fail('may_goto is not supported by this verifier model');
+      // eslint-disable-next-line no-fallthrough
+      case 'call':
+        this.jmps++;
+        if (insn.target === 'helper') {
+          checkHelperCall(env, insn.imm);
+          if (insn.imm === 12) {
+            // A successful tail call does not return; the failing case falls through.
+          }
+          return pc + 1;
+        }
+        if (insn.target === 'local') return this.localCall(pc, pc + insn.imm + 1);
+        fail('calling kernel functions is not supported');
+      // eslint-disable-next-line no-fallthrough
+      case 'callx':
+        fail(`unknown opcode 8d`);
+      // eslint-disable-next-line no-fallthrough
+      case 'exit':
+        this.jmps++;
+        return this.exit();
+      case 'ldabs': case 'ldind':
+        return this.checkLdAbs(insn, pc);
+    }
+  }
+
+  private checkPtrType(pc: number, r: RegState): void {
+    const aux = this.env.aux[pc] ?? (this.env.aux[pc] = {});
+    const t = r.type;
+    if (aux.ptrType === undefined) aux.ptrType = t;
+    else if (aux.ptrType !== t && (aux.ptrType === 'ctx' || t === 'ctx')) fail('same insn cannot be used with different pointers');
+  }
+
+  private checkAtomic(insn: Insn & { kind: 'atomic' }): void {
+    const env = this.env;
+    if (insn.op === 'load_acq') {
+      checkSrc(env, insn.src);
+      checkDstNoMark(env, insn.dst);
+      checkMemAccess(env, insn.src, insn.off, insn.size, false, insn.dst, null);
+      return;
+    }
+    if (insn.op === 'store_rel') {
+      checkSrc(env, insn.src);
+      checkSrc(env, insn.dst);
+      checkMemAccess(env, insn.dst, insn.off, insn.size, true, insn.src, null);
+      return;
+    }
+    checkSrc(env, insn.src);
+    const d = checkSrc(env, insn.dst);
+    if (insn.op === 'cmpxchg') checkSrc(env, 0);
+    if (!env.privileged && regs(env)[insn.src]!.type !== 'scalar') fail(`R${insn.src} leaks addr into mem`);
+    if (d.type === 'ctx' || isPkt(d)) fail(`BPF_ATOMIC stores into R${insn.dst} ${d.type} is not allowed`);
+    let loadReg = -1;
+    if (insn.fetch) {
+      loadReg = insn.op === 'cmpxchg' ? 0 : insn.src;
+      checkDst(env, loadReg);
+    }
+    checkMemAccess(env, insn.dst, insn.off, insn.size, false, -1, null);
+    if (loadReg >= 0) checkMemAccess(env, insn.dst, insn.off, insn.size, false, loadReg, null);
+    checkMemAccess(env, insn.dst, insn.off, insn.size, true, -1, null);
+  }
+
+  private checkLdAbs(insn: Insn & { kind: 'ldabs' | 'ldind' }, pc: number): number {
+    const env = this.env;
+    const allowed = env.progType === 1 || env.progType === 3 || env.progType === 4;
+    if (!allowed) fail('BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    const r6 = checkSrc(env, 6);
+    if (insn.kind === 'ldind') checkSrc(env, insn.src);
+    if (r6.type !== 'ctx') fail('at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+    const rs = regs(env);
+    for (let r = 1; r <= 5; r++) rs[r] = { ...rs[r]!, type: 'not_init' };
+    const r0 = unknownScalar();
+    rs[0] = r0;
+    env.scratch.regs.add(0);
+    return pc + 1;
+  }
+
+  private checkCondJmp(insn: JmpInsn, pc: number): number {
+    const env = this.env;
+    this.jmps++;
+    const dst = checkSrc(env, insn.dst);
+    let src: RegState;
+    if (insn.src !== null) {
+      src = checkSrc(env, insn.src);
+      const pkts = (isPkt(dst) || dst.type === 'pkt_end') && (isPkt(src) || src.type === 'pkt_end');
+      if (!pkts && !env.privileged && src.type !== 'scalar') fail(`R${insn.src} pointer comparison prohibited`);
+    } else {
+      src = { ...unknownScalar(), ...constBounds(BigInt(insn.imm)) };
+    }
+    const w32 = insn.width === 32;
+    const pred = branchTaken(dst, src, insn.op, w32);
+    const target = pc + insn.off + 1;
+    if (pred === 1) {
+      printInsnState(env);
+      return target;
+    }
+    if (pred === 0) {
+      printInsnState(env);
+      return pc + 1;
+    }
+    const other = copyState(env.cur);
+    const ors = other.frames[other.frames.length - 1]!.regs;
+    const rs = regs(env);
+    if (insn.src !== null) {
+      setMinMax(ors[insn.dst]!, ors[insn.src]!, rs[insn.dst]!, rs[insn.src]!, insn.op, w32);
+      if (src.type === 'scalar' && src.id) {
+        syncLinked(env.cur, rs[insn.src]!);
+        syncLinked(other, ors[insn.src]!);
+      }
+    } else {
+      const k1 = { ...constBounds(BigInt(insn.imm)) };
+      const k2 = { ...constBounds(BigInt(insn.imm)) };
+      setMinMax(ors[insn.dst]!, k1, rs[insn.dst]!, k2, insn.op, w32);
+    }
+    if (rs[insn.dst]!.type === 'scalar' && rs[insn.dst]!.id) {
+      syncLinked(env.cur, rs[insn.dst]!);
+      syncLinked(other, ors[insn.dst]!);
+    }
+    if (!w32 && insn.src === null && insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne') && dst.maybeNull) {
+      markPtrOrNull(env.cur, dst.id, insn.op === 'jeq' ? false : true);
+      markPtrOrNull(other, dst.id, insn.op === 'jeq');
+      if (insn.op === 'jne') {
+        // fall-through is the NULL side for jne: handled by the swap above
+      }
+    } else if (!matchPktPointers(insn, rs[insn.dst]!, insn.src !== null ? rs[insn.src]! : src, env.cur, other) && !env.privileged && dst.type !== 'scalar') {
+      fail(`R${insn.dst} pointer comparison prohibited`);
+    }
+    this.pushBranch(other, target, pc);
+    printInsnState(env);
+    return pc + 1;
+  }
+
+  private localCall(pc: number, target: number): 'call' {
+    const env = this.env;
+    const st = env.cur;
+    if (st.frames.length >= MAX_CALL_FRAMES) fail(`the call stack of ${st.frames.length + 1} frames is too deep`);
+    const caller = curFrame(env);
+    const callee = newFrame(st.frames.length, pc, target);
+    for (let r = 1; r <= 5; r++) callee.regs[r] = copyReg(caller.regs[r]!);
+    for (let r = 0; r <= 5; r++) caller.regs[r] = { ...caller.regs[r]!, type: 'not_init' };
+    st.frames.push(callee);
+    if (env.log.enabled) {
+      const sizes = mapSizes(env);
+      env.log.write(`caller:\n${formatFrame(caller, sizes, null)}\ncallee:\n${formatFrame(callee, sizes, null)}\n`);
+    }
+    scratchAll(env);
+    env.insnIdx = target;
+    return 'call';
+  }
+
+  private exit(): number | 'exit' | 'call' {
+    const env = this.env;
+    const st = env.cur;
+    if (st.frames.length > 1) {
+      const callee = curFrame(env);
+      const r0 = callee.regs[0]!;
+      if (r0.type === 'fp') fail('cannot return stack pointer to the caller');
+      st.frames.pop();
+      const caller = curFrame(env);
+      caller.regs[0] = copyReg(r0);
+      env.insnIdx = callee.callsite + 1;
+      if (env.log.enabled) {
+        const sizes = mapSizes(env);
+        env.log.write(`returning from callee:\n${formatFrame(callee, sizes, null)}\nto caller at ${env.insnIdx}:\n${formatFrame(caller, sizes, null)}\n`);
+      }
+      scratchAll(env);
+      return 'call';
+    }
+    if (st.refs.length > 0) {
+      const id = st.refs[0]!;
+      fail(`Unreleased reference id=${id} alloc_insn=${env.refInsn.get(id) ?? 0}`);
+    }
+    checkSrc(env, 0);
+    void pointer;
+    forEachReg;
+    return 'exit';
+  }
+}
+
+export { Reject };

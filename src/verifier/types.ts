@@ -1,0 +1,40 @@
+/** Public types of the verifier: options and the result of `verify`. */
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** `BPF_PROG_TYPE_*`; defaults to the program's own type, else socket_filter. */
+  progType?: number;
+  /** 0: no log, 1: the failing path and states at branches, 2: every instruction. */
+  logLevel?: 0 | 1 | 2;
+  /** Privileged loader (root / CAP_BPF + CAP_PERFMON); default true. */
+  privileged?: boolean;
+  /** Processed-instruction limit (BPF_COMPLEXITY_LIMIT_INSNS); default 1,000,000. */
+  maxInsns?: number;
+}
+
+/** Exploration statistics, as the kernel's final log line. */
+export interface VerifyStats {
+  processed: number;
+  maxStatesPerInsn: number;
+  totalStates: number;
+  peakStates: number;
+}
+
+/** What BPF_PROG_LOAD would answer. */
+export interface VerifyResult {
+  verdict: 'accepted' | 'rejected';
+  /** The first error: the kernel's instruction (slot) index and its last log line. */
+  error: { insn: number; message: string } | null;
+  processed: number;
+  /** The verifier log in the kernel's format (empty at log level 0). */
+  log: string;
+  stats: VerifyStats;
+}
+
+/** A rejection raised inside the engine: the kernel's message for the current instruction. */
+export class Reject extends Error {
+  constructor(message: string, readonly insn?: number) {
+    super(message);
+    this.name = 'Reject';
+  }
+}
