@@ -18,6 +18,8 @@ export interface PreparedContext {
   readonly r2: bigint;
   /** Bytes LD_ABS / LD_IND and skb_load_bytes read. */
   readonly packet: Uint8Array | undefined;
+  /** The frame from its link-layer header (socket filters), else the packet. */
+  readonly frame?: Uint8Array;
   /** Read the run's outputs back (memory after the run, XDP packet). */
   readonly mem: Uint8Array | undefined;
   readonly packetOut: Uint8Array | undefined;
@@ -108,7 +110,7 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       if (frame.length < ETH_HLEN) throw new PendingFault('setup', `socket_filter needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
       const skb = buildSkBuff(frame, input.ctx);
       const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb));
-      return { r1: ctx.base, r2: 0n, packet: frame.slice(ETH_HLEN), mem: undefined, packetOut: undefined, ctxOut: skb };
+      return { r1: ctx.base, r2: 0n, packet: frame.slice(ETH_HLEN), frame: frame.slice(), mem: undefined, packetOut: undefined, ctxOut: skb };
     }
     case BPF_PROG_TYPE_XDP: {
       const data = (input.packet ?? new Uint8Array(0)).slice();

@@ -37,6 +37,9 @@ export interface MachineHost {
 }
 
 const TWO32 = 4294967296;
+/** Negative LD_ABS / LD_IND offsets: network header and link-layer header bases (linux/filter.h). */
+const SKF_NET_OFF = -0x100000;
+const SKF_LL_OFF = -0x200000;
 /** High word of function pointers: below every region window, so they cannot be dereferenced. */
 export const FUNC_HI = 0xffeff000 | 0;
 const FUNC_SLOT_BITS = 20;
@@ -53,6 +56,8 @@ export class Machine {
   tailCalls = 0;
   /** Bytes LD_ABS / LD_IND read (the skb's linear data). */
   packet: Uint8Array = new Uint8Array(0);
+  /** The whole frame from the link-layer header (socket filters: the Ethernet header, then `packet`). */
+  frame: Uint8Array = new Uint8Array(0);
   trace: ((e: TraceEvent) => void) | undefined;
   /** Programs whose functions can be addressed (`funcAddress`), by index. */
   readonly programs: CompiledProgram[] = [];
@@ -296,11 +301,21 @@ export class Machine {
     void PERM_WRITE;
   }
 
-  /** LD_ABS / LD_IND: r0 = big-endian load from the packet; false when out of range (the program then exits with r0 = 0). */
+  /**
+   * LD_ABS / LD_IND: r0 = big-endian load from the packet; false when out of range (the
+   * program then exits with r0 = 0). Negative offsets from SKF_NET_OFF / SKF_LL_OFF address
+   * the network header (the packet start) / the link-layer header (`frame`), as the kernel.
+   */
   loadPacket(offset: number, size: number): boolean {
-    const p = this.packet;
+    let p = this.packet;
     let off = offset | 0;
-    if (off < 0) return false;
+    if (off < 0) {
+      if (off >= SKF_NET_OFF) off -= SKF_NET_OFF;
+      else if (off >= SKF_LL_OFF) {
+        off -= SKF_LL_OFF;
+        p = this.frame;
+      } else return false;
+    }
     if (off + size > p.length) return false;
     let v = 0;
     for (let i = 0; i < size; i++) v = v * 256 + p[off++]!;

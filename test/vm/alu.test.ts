@@ -244,3 +244,18 @@ describe('atomics against a model', () => {
 function reg4(): { reg: Reg } {
   return { reg: 4 };
 }
+
+describe('load-acquire and store-release', () => {
+  it('behave as plain loads and stores of every size', () => {
+    fc.assert(fc.property(val64, fc.constantFrom<1 | 2 | 4 | 8>(1, 2, 4, 8), (v, size) => {
+      const r0 = run([
+        lddw(R0, 0n), { kind: 'stx', size: 8, dst: 10, src: 0, off: -8 },
+        lddw(R1, v),
+        { kind: 'atomic', size, op: 'store_rel', fetch: false, dst: 10, src: 1, off: -8 },
+        { kind: 'atomic', size, op: 'load_acq', fetch: false, dst: 0, src: 10, off: -8 },
+        exit(),
+      ]);
+      expect(r0).toBe(BigInt.asUintN(size * 8, v));
+    }), RUNS);
+  });
+});

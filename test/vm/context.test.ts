@@ -44,6 +44,9 @@ describe('socket filter context', () => {
     expect(sf('r6 = 2\nr0 = *(u8 *)skb[r6 + 2]\nexit').run({ packet: p }).r0).toBe(0x55n);
     expect(sf('r0 = *(u32 *)skb[2]\nr0 = 7\nexit').run({ packet: p }).r0).toBe(0n);
     expect(sf('r6 = -1\nr0 = *(u8 *)skb[r6 + 0]\nr0 = 7\nexit').run({ packet: p }).r0).toBe(0n);
+    // SKF_NET_OFF addresses the network header, SKF_LL_OFF the Ethernet header
+    expect(sf('r0 = *(u8 *)skb[-1048575]\nexit').run({ packet: p }).r0).toBe(0x22n);
+    expect(sf('r0 = *(u16 *)skb[-2097140]\nexit').run({ packet: p }).r0).toBe(0x0800n);
   });
 
   it('cb[] is writable, other fields are read-only, data is not readable', () => {
