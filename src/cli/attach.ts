@@ -103,7 +103,7 @@ async function stream(kp: KernelProgram, attach: () => Attachment, io: CliIo, se
       if (m.def.type === BPF_MAP_TYPE_PERF_EVENT_ARRAY) perf.push([name, new PerfBufferReader(m)]);
       else if (m.def.type === BPF_MAP_TYPE_RINGBUF) rings.push([name, new RingBufferReader(m)]);
     }
-    if (usesPrintk(kp.program)) pipe = new TracePipeReader();
+    if (usesPrintk(kp.program)) pipe = TracePipeReader.privatePrintk();
     const pumps = [
       ...perf.map(([n, r]) => pump(r, printPerf(n))),
       ...rings.map(([n, r]) => pump(r, printRing(n))),

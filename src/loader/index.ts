@@ -20,6 +20,7 @@ export { mapNameOf, mapReferences, relocateMaps } from './relocate.js';
 export type { MapReference } from './relocate.js';
 export { BPFFS_ROOT, ensureBpffs, ensureMounted, getPinned, mountsOf, pinObject } from './bpffs.js';
 export { onlineCpus, possibleCpuCount } from './cpus.js';
+export { closeFd } from './native.js';
 export {
   listMaps, listPrograms, mapFdById, mapIds, openMapById, openPinnedMap, programFdById, programIds,
 } from './kernel-objects.js';

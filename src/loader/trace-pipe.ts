@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readSync, rmdirSync, writeFileSync } from 'node:fs';
 import { EventQueue } from './event-queue.js';
 import { FdWatch } from './fd-watch.js';
 import { tracefsRoot } from './tracefs.js';
@@ -39,6 +39,28 @@ export class TracePipeReader implements AsyncIterable<TraceLine>, Disposable {
   private readonly queue = new EventQueue<TraceLine>();
   private partial = '';
   private readonly buf = Buffer.alloc(64 * 1024);
+  /** A tracefs instance this reader created and removes on close. */
+  private instanceDir: string | undefined;
+
+  /**
+   * A reader of bpf_trace_printk lines through a private tracefs instance with the
+   * `bpf_trace/bpf_trace_printk` event enabled: the lines land there as well as in the
+   * global buffer, so other trace_pipe readers cannot take them first. Removed on close.
+   * @example using printk = TracePipeReader.privatePrintk()
+   */
+  static privatePrintk(intervalMs = 100): TracePipeReader {
+    const dir = `${tracefsRoot()}/instances/tsbpf-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+    mkdirSync(dir);
+    try {
+      writeFileSync(`${dir}/events/bpf_trace/bpf_trace_printk/enable`, '1');
+      const r = new TracePipeReader(`${dir}/trace_pipe`, intervalMs);
+      r.instanceDir = dir;
+      return r;
+    } catch (e) {
+      rmdirSync(dir);
+      throw e;
+    }
+  }
 
   constructor(path = `${tracefsRoot()}/trace_pipe`, intervalMs = 100) {
     this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -87,6 +109,14 @@ export class TracePipeReader implements AsyncIterable<TraceLine>, Disposable {
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;
+    }
+    if (this.instanceDir) {
+      try {
+        rmdirSync(this.instanceDir);
+      } catch {
+        // already removed
+      }
+      this.instanceDir = undefined;
     }
     this.queue.end();
   }

@@ -28,6 +28,7 @@ const runTrue = (): Promise<void> => new Promise((resolve, reject) => {
 const avail = bpfAvailable();
 if (!avail.ok) console.log(`skip: tsbpf-asm attach tests: ${avail.reason}`);
 const COUNTER = join(import.meta.dirname, '../../examples/execve-counter/execve-counter.s');
+const HELLO = join(import.meta.dirname, '../../examples/hello/hello.s');
 
 /** Emits { pid, value } to a ring buffer and a perf buffer on every execve. */
 const EMITTER = put('emit.s', [
@@ -82,6 +83,25 @@ describe.skipIf(!avail.ok)('tsbpf-asm attach (real kernel)', () => {
       // PERF_SAMPLE_RAW data is padded with zeros so that its u32 size + data stay 8-byte aligned.
       expect(r.out).toMatch(new RegExp(`^perf ev cpu \\d+: ${le32(pid)}${le32(0x5eed)}(00){4}$`, 'm'));
     }
+  });
+
+  it('streams bpf_trace_printk lines (examples/hello) from a private trace instance', async () => {
+    const pids: number[] = [];
+    let spawned: Promise<void> | undefined;
+    const r = await cli(['attach', HELLO, '--tracepoint', 'syscalls/sys_enter_execve', '--duration', '1'], (out) => {
+      if (!spawned && out.includes('attached')) {
+        spawned = (async () => {
+          for (let i = 0; i < 3; i++) {
+            const c = spawn('/bin/true');
+            pids.push(c.pid!);
+            await new Promise((res) => c.on('exit', res));
+          }
+        })();
+      }
+    });
+    await spawned;
+    expect(r.code).toBe(0);
+    for (const pid of pids) expect(r.out).toMatch(new RegExp(`^printk \\S+-${pid}: Get$`, 'm'));
   });
 
   it('explains usage mistakes', async () => {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { bpfAvailable, getPinned, progInfo } from '../../src/loader/index.js';
-import { closeFd } from '../../src/loader/native.js';
+import { bpfAvailable, closeFd, getPinned, progInfo } from '../../src/loader/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-load-cli-'));
 const put = (name: string, data: string): string => {

@@ -3,9 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BPF_MAP_TYPE_HASH, BPF_PROG_TYPE_XDP, R0, exit, mov64, programOf } from '../../src/isa/index.js';
 import {
   BPFFS_ROOT, createKernelMap, getPinned, listMaps, listPrograms, loadProgram, mountsOf, openMapById,
-  openPinnedMap, progInfo,
+  openPinnedMap, progInfo, closeFd,
 } from '../../src/loader/index.js';
-import { closeFd } from '../../src/loader/native.js';
 import { kernelAvailable, u32 } from './support.js';
 
 const canBpf = kernelAvailable('loader bpffs tests');

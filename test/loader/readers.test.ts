@@ -1,10 +1,13 @@
+import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_RINGBUF, BPF_PROG_TYPE_XDP, FP, R0, R1, R2, R3, R4, R5, R6,
   add64, call, exit, lddw, ldMapFd, mov64, stdw, stw, type Insn, type Program,
 } from '../../src/isa/index.js';
-import { PerfBufferReader, RingBufferReader, TracePipeReader, loadProgram, parseTraceLine, type PerfRecord } from '../../src/loader/index.js';
+import {
+  PerfBufferReader, RingBufferReader, TracePipeReader, loadProgram, parseTraceLine, tracefsRoot, type PerfRecord, type TraceLine,
+} from '../../src/loader/index.js';
 import { kernelAvailable, readU64 } from './support.js';
 
 const canBpf = kernelAvailable('loader event reader tests');
@@ -96,7 +99,7 @@ describe.skipIf(!canBpf)('event readers (real kernel)', () => {
     expect(got.every((r) => readU64(r) === 0xfeedfacecafebeefn)).toBe(true);
   });
 
-  it('reads bpf_trace_printk output from trace_pipe', async () => {
+  it('reads bpf_trace_printk output from a private tracefs instance, removed on close', async () => {
     const marker = `tsbpf${process.pid}`;
     const fmt = Buffer.alloc(24);
     fmt.write(`${marker}\n`);
@@ -104,7 +107,9 @@ describe.skipIf(!canBpf)('event readers (real kernel)', () => {
     for (let i = 0; i < 24; i += 4) insns.push(stw(FP, -24 + i, fmt.readInt32LE(i)));
     insns.push(mov64(R1, FP), add64(R1, -24), mov64(R2, marker.length + 2), call(6), mov64(R0, 2), exit());
     using prog = loadProgram({ insns, maps: [], symbols: [], progType: BPF_PROG_TYPE_XDP });
-    using reader = new TracePipeReader();
+    const reader = TracePipeReader.privatePrintk();
+    const instances = (): string[] => readdirSync(`${tracefsRoot()}/instances`).filter((d) => d.startsWith(`tsbpf-${process.pid}-`));
+    expect(instances().length).toBe(1);
     prog.testRun({ data: packet, repeat: 3 });
     const seen: string[] = [];
     const deadline = Date.now() + 3000;
@@ -117,6 +122,20 @@ describe.skipIf(!canBpf)('event readers (real kernel)', () => {
       if (seen.length === 3 || Date.now() > deadline) break;
     }
     expect(seen.length).toBe(3);
+    reader.close();
+    expect(instances()).toEqual([]);
+  });
+
+  it('reads the global trace_pipe', async () => {
+    // trace_marker lines come back through the shared trace_pipe (another reader may take some).
+    using reader = new TracePipeReader();
+    const marker = `tsbpf-marker-${process.pid}`;
+    for (let i = 0; i < 5; i++) writeFileSync(`${tracefsRoot()}/trace_marker`, `${marker}\n`);
+    let mine: TraceLine | undefined;
+    const deadline = Date.now() + 3000;
+    while (!mine && Date.now() < deadline) mine = (await take(reader, 1, deadline - Date.now())).find((l) => l.message === marker);
+    expect(mine?.event).toBe('tracing_mark_write');
+    expect(mine?.pid).toBe(process.pid);
   });
 });
 
