@@ -83,7 +83,13 @@ export function property<Ts extends unknown[]>(arbs: { [K in keyof Ts]: Arbitrar
 export function property(arbs: Arbitrary<unknown> | readonly Arbitrary<unknown>[], predicate: (...xs: unknown[]) => boolean | void, opts: CheckOptions = {}): CheckReport {
   const list = Array.isArray(arbs) ? (arbs as Arbitrary<unknown>[]) : [arbs as Arbitrary<unknown>];
   if (list.length === 0) throw new Error('property: give at least one arbitrary');
-  const prop = fc.property(...(list as [Arbitrary<unknown>]), (...xs: unknown[]) => predicate(...xs));
+  const prop = fc.property(...(list as [Arbitrary<unknown>]), (...xs: unknown[]) => {
+    const out = predicate(...xs);
+    if (typeof out === 'object' && out !== null && typeof (out as { then?: unknown }).then === 'function') {
+      throw new Error('property: the predicate returned a Promise; runs of a BpfTarget are synchronous, so make the predicate synchronous');
+    }
+    return out;
+  });
   const params: fc.Parameters<unknown[]> = {
     numRuns: opts.numRuns ?? 100,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

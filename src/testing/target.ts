@@ -75,6 +75,9 @@ export function formatTrace(events: readonly TraceEvent[], maxLines = 200): stri
   return [...events.slice(0, head).map(line), `  ... ${events.length - maxLines} instructions left out ...`, ...events.slice(-tail).map(line)];
 }
 
+/** Skip reasons already printed: one line per reason per process. */
+const printedSkips = new Set<string>();
+
 function resolveType(t: number | string | undefined, program: Program, where: string): number {
   const v = typeof t === 'string' ? parseProgType(t) : t ?? program.progType;
   if (v === undefined) throw new Error(`${where}: no program type; pass { progType: 'xdp' } (or socket_filter, tracepoint, ...) or add a type directive to the source`);
@@ -127,7 +130,11 @@ export class BpfTarget implements Disposable {
     if (why !== null) {
       if (mode === true) throw new Error(`${this.name}: kernel cross-check required but unavailable: ${why}`);
       this.stats.unavailable = why;
-      (this.options.log ?? console.log)(`skip: kernel cross-check of ${this.name}: ${why}`);
+      if (this.options.log) this.options.log(`skip: kernel cross-check of ${this.name}: ${why}`);
+      else if (!printedSkips.has(why)) {
+        printedSkips.add(why);
+        console.log(`skip: kernel cross-check (VM only): ${why}`);
+      }
       return null;
     }
     this.kernelSide = loadKernelSide(this.program, this.progType, this.options.maps ?? []);

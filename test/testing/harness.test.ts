@@ -152,6 +152,29 @@ describe.skipIf(!bpf.ok)('kernel cross-check', () => {
   });
 });
 
+describe('running without a kernel side', () => {
+  test('a program type the kernel cannot test-run is VM-only, said once', () => {
+    const lines: string[] = [];
+    const t = targetFromSource('.prog_type tracepoint\nr0 = *(u8 *)(r1 + 0)\nexit', { log: (l) => lines.push(l) });
+    expect(t.run(Uint8Array.of(7, 0, 0, 0))).toBe(7n);
+    expect(t.run(Uint8Array.of(9))).toBe(9n);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^skip: kernel cross-check of .*: (BPF_PROG_TEST_RUN cross-checks cover socket_filter and xdp, not tracepoint|.*bpf.*)$/);
+    expect(t.summary()).toMatch(/^2 VM runs; no kernel cross-check/);
+  });
+
+  test('kernel: true where it cannot work is an error, not a silent skip', () => {
+    const t = targetFromSource('.prog_type tracepoint\nr0 = 0\nexit', { kernel: true });
+    expect(() => t.run(new Uint8Array(4))).toThrow(/kernel cross-check required but unavailable/);
+  });
+
+  test('an async predicate is refused', () => {
+    const asyncPredicate = (async () => {}) as unknown as () => void;
+    const f = failureOf(() => property(fc.nat(), asyncPredicate));
+    expect(f.message).toMatch(/returned a Promise/);
+  });
+});
+
 describe('bad use gets clear errors', () => {
   test('a target without a program type says how to give one', () => {
     expect(() => targetFromSource('r0 = 0\nexit')).toThrow(/no program type; pass \{ progType: 'xdp' \}/);
