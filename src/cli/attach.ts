@@ -71,18 +71,15 @@ async function pump<T>(source: AsyncIterable<T>, print: (x: T) => void): Promise
 /** Run until `seconds` pass (0 = forever) or SIGINT arrives; resolves with what stopped it. */
 function waitForStop(seconds: number): Promise<'duration' | 'interrupt'> {
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onSigint = (): void => {
-      if (timer) clearTimeout(timer);
-      resolve('interrupt');
-    };
-    process.once('SIGINT', onSigint);
-    if (seconds > 0) {
-      timer = setTimeout(() => {
-        process.removeListener('SIGINT', onSigint);
-        resolve('duration');
-      }, seconds * 1000);
+    // The timer also keeps the event loop alive while nothing else is pending.
+    const timer = setTimeout(() => finish('duration'), seconds > 0 ? seconds * 1000 : 2 ** 31 - 1);
+    const onSigint = (): void => finish('interrupt');
+    function finish(why: 'duration' | 'interrupt'): void {
+      clearTimeout(timer);
+      process.removeListener('SIGINT', onSigint);
+      resolve(why);
     }
+    process.once('SIGINT', onSigint);
   });
 }
 
