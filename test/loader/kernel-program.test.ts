@@ -109,6 +109,24 @@ describe.skipIf(!canBpf)('loadProgram (real kernel)', () => {
     expect(info.gplCompatible).toBe(true);
   });
 
+  it('reports ENOSPC when the caller gives too little room for the output data', () => {
+    using prog = loadProgram(programOf([mov64(R0, 2), exit()]), { progType: BPF_PROG_TYPE_XDP });
+    expect(() => prog.testRun({ data: packet, dataSizeOut: 10 })).toThrow(/bpf\(BPF_PROG_TEST_RUN\) of a program of type xdp: ENOSPC/);
+    expect(prog.testRun({ data: packet }).dataOut.length).toBe(packet.length);
+  });
+
+  it('reports E2BIG for more instructions than the kernel takes', () => {
+    const insns: Insn[] = new Array(1_000_001).fill(mov64(R0, 0));
+    insns.push(exit());
+    let err: unknown;
+    try {
+      loadProgram(programOf(insns), { progType: BPF_PROG_TYPE_XDP, logLevel: 0 });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as KernelError).errnoName).toBe('E2BIG');
+  });
+
   it('closes idempotently and refuses use after close', () => {
     const prog = loadProgram(programOf([mov64(R0, 0), exit()]), { progType: BPF_PROG_TYPE_XDP });
     prog.close();
