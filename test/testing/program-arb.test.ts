@@ -6,6 +6,7 @@ import { bpfAvailable, loadProgram } from '../../src/loader/index.js';
 import { loadTarget } from '../../src/testing/target.js';
 import { programArb, type ProgramShape } from '../../src/testing/program-arb.js';
 import { Vm } from '../../src/vm/index.js';
+import { verify } from '../../src/verifier/index.js';
 
 const SHAPES: Record<string, ProgramShape> = {
   'straight-line ALU': {},
@@ -39,7 +40,7 @@ describe('programArb: generated programs are well formed and run in the VM', () 
         // runs to exit without a fault
         vmRun(p);
         expect(p.insns[p.insns.length - 1]).toEqual({ kind: 'exit' });
-      }), { numRuns: 150 });
+      }), { numRuns: 100 });
     });
   }
 
@@ -50,6 +51,17 @@ describe('programArb: generated programs are well formed and run in the VM', () 
       p.insns.every((i) => !(i.kind === 'alu' && /sdiv|smod|movsx/.test(i.op)) && !(i.kind === 'end' && i.order === 'swap') && !(i.kind === 'ldx' && i.sx))), { numRuns: 100 });
     const loops = fc.sample(programArb({ loops: true, maxStatements: 6 }), { numRuns: 200, seed: 5 });
     expect(loops.some((p) => p.insns.some((i) => i.kind === 'jmp' && i.off < 0))).toBe(true);
+  });
+});
+
+describe('programArb: our own verifier (src/verifier) accepts them too', () => {
+  test('a sample of every shape', () => {
+    for (const [name, shape] of Object.entries({ ...SHAPES, 'clock and random helpers': NONDETERMINISTIC })) {
+      for (const p of fc.sample(programArb(shape), { numRuns: 10 })) {
+        const r = verify(p);
+        if (r.verdict !== 'accepted') throw new Error(`${name}: rejected at insn ${r.error?.insn}: ${r.error?.message}\n${printProgram(p)}`);
+      }
+    }
   });
 });
 
