@@ -1,7 +1,7 @@
 /** Printing one instruction in the mnemonic dialect (uBPF / bpf_conformance style). */
 import { assertNever, type Insn, type Size } from '../isa/index.js';
 import { hex64, signed, type TargetName } from './print-pseudo-c.js';
-import { PSEUDO_NAME } from './pseudo-lddw.js';
+import { PSEUDO_NAME } from './pseudo-names.js';
 
 const SFX: Readonly<Record<Size, string>> = { 1: 'b', 2: 'h', 4: 'w', 8: 'dw' };
 const mem = (r: number, off: number): string => `[%r${r}${off < 0 ? '-' : '+'}${Math.abs(off)}]`;

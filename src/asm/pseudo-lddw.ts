@@ -16,15 +16,9 @@ import type { Insn, Reg } from '../isa/index.js';
 import { Ident, LBracket, Minus, NumberLit, Plus, RBracket } from './lexer.js';
 import type { ParseState } from './parse-state.js';
 import { numberValue } from './parse-state.js';
+import { PSEUDO_SRC } from './pseudo-names.js';
 import { addFixup } from './targets.js';
 
-/** Keyword -> pseudo source. */
-export const PSEUDO_SRC: ReadonlyMap<string, 1 | 2 | 3 | 4 | 5 | 6> = new Map([
-  ['map', 1], ['map_fd', 1], ['map_value', 2], ['btf_id', 3], ['func', 4], ['map_idx', 5], ['map_idx_value', 6],
-] as const);
-
-/** Pseudo source -> keyword used when printing. */
-export const PSEUDO_NAME: readonly string[] = ['', 'map', 'map_value', 'btf_id', 'func', 'map_idx', 'map_idx_value'];
 
 /** Is the cursor on a pseudo-source operand (`map[`, `map_value[`, ...)? */
 export function atPseudoLddw(s: ParseState): boolean {

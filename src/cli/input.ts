@@ -8,8 +8,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { assemble } from '../asm/assemble.js';
-import { parseConformanceData } from '../asm/conformance-data.js';
 import type { Dialect } from '../asm/dialect.js';
 import { decode } from '../isa/decode.js';
 import { IsaError } from '../isa/errors.js';
@@ -106,7 +104,10 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
     return { program: decodeFile(path, bytes), kind: 'bin' };
   }
   const text = new TextDecoder().decode(bytes);
+  // The assembler (and chevrotain) load only when a file needs assembling, so that
+  // commands reading bytecode start faster.
   if (ext === '.data') {
+    const { parseConformanceData } = await import('../asm/conformance-data.js');
     const c = parseConformanceData(text, path);
     return { program: c.program, mem: c.mem, ...(c.result !== undefined ? { expected: c.result } : {}), kind: 'data' };
   }
@@ -114,5 +115,6 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
     const hex = parseHexText(text);
     if (hex !== undefined) return { program: decodeFile(path, hex), kind: 'hex' };
   }
+  const { assemble } = await import('../asm/assemble.js');
   return { program: assemble(text, { file: path, ...(options.dialect !== undefined ? { dialect: options.dialect } : {}) }), kind: 'asm' };
 }
