@@ -57,7 +57,7 @@ registerCommand((program, io) => {
     .argument('<file>', '.s source (either dialect), raw bytecode .bin, hex text, or a bpf_conformance .data file')
     .option('--mem <hex>', 'input memory as hex bytes: r1 = pointer to a copy, r2 = its length')
     .option('--mem-file <path>', 'input memory from a file (as --mem)')
-    .option('--data-file <path>', 'the packet for socket_filter / xdp (BPF_PROG_TEST_RUN data_in)')
+    .option('--data-file <path>', 'the packet for socket_filter / sched_cls / xdp (BPF_PROG_TEST_RUN data_in)')
     .option('--ctx-file <path>', 'context bytes (tracepoint raw context, initial __sk_buff / xdp_md)')
     .option('--prog-type <type>', 'program type, kernel name without prefix (socket_filter, xdp, tracepoint, ...)')
     .option('--max-insns <n>', 'instruction budget', '1000000')
@@ -77,8 +77,8 @@ registerCommand((program, io) => {
       const loaded = await loadProgramFile(file);
       const type = progType ?? loaded.program.progType;
       const packet = opts.dataFile !== undefined ? await readBytes(opts.dataFile, '--data-file') : undefined;
-      if (packet !== undefined && type !== 1 && type !== 6) {
-        throw new UsageError(`--data-file needs --prog-type socket_filter or xdp (program type is ${type === undefined ? 'not set' : progTypeName(type)})`);
+      if (packet !== undefined && type !== 1 && type !== 3 && type !== 4 && type !== 6) {
+        throw new UsageError(`--data-file needs --prog-type socket_filter, sched_cls, sched_act or xdp (program type is ${type === undefined ? 'not set' : progTypeName(type)})`);
       }
       const ctx = opts.ctxFile !== undefined ? await readBytes(opts.ctxFile, '--ctx-file') : undefined;
       const input: RunInput = {

@@ -1,4 +1,7 @@
-import { BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP, progTypeName } from '../isa/prog-types.js';
+import {
+  BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS,
+  BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP, progTypeName,
+} from '../isa/prog-types.js';
 import { PERM_READ, PERM_WRITE, type AddressSpace, type CtxAccess, type Region } from './address-space.js';
 import { PendingFault } from './fault.js';
 
@@ -18,8 +21,10 @@ export interface PreparedContext {
   readonly r2: bigint;
   /** Bytes LD_ABS / LD_IND and skb_load_bytes read. */
   readonly packet: Uint8Array | undefined;
-  /** The frame from its link-layer header (socket filters), else the packet. */
+  /** The frame from its link-layer header (skb programs), else the packet. */
   readonly frame?: Uint8Array;
+  /** Offset of the network header in `frame` (SKF_NET_OFF loads). */
+  readonly netOff?: number;
   /** Read the run's outputs back (memory after the run, XDP packet). */
   readonly mem: Uint8Array | undefined;
   readonly packetOut: Uint8Array | undefined;
@@ -32,35 +37,55 @@ export const SK_BUFF_SIZE = 192;
 /** sizeof(struct xdp_md). */
 export const XDP_MD_SIZE = 24;
 
-/** `struct __sk_buff` field offsets socket filters may not read (data, data_end, tc_classid, family..local_port, data_meta, tstamp, wire_len, hwtstamp). */
-const SKB_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [88, 52], [140, 4], [152, 8], [160, 4], [184, 8]];
+/** `struct __sk_buff` fields no socket filter or tc program reads: family .. local_port. */
+const SKB_NEVER: readonly [number, number][] = [[88, 52]];
+/** Fields socket filters may not read either: tc_classid, data, data_end, data_meta, tstamp, wire_len, hwtstamp. */
+const SKB_SF_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [140, 4], [152, 8], [160, 4], [184, 8]];
+/** Fields tc programs may write besides cb[]: mark, queue_mapping, priority, tc_index, tc_classid, tstamp. */
+const SKB_TC_WRITABLE: readonly [number, number][] = [[8, 4], [12, 4], [32, 4], [44, 4], [72, 4], [152, 8]];
 const SKB_CB = [48, 68] as const;
 const SKB_SK = 168;
 const SKB_FLOW_KEYS = 144;
+const SKB_DATA = 76, SKB_DATA_END = 80, SKB_DATA_META = 140, SKB_TSTAMP = 152;
 
-function skbAccess(bytes: Uint8Array): CtxAccess {
+const overlaps = (ranges: readonly [number, number][], off: number, size: number): boolean =>
+  ranges.some(([o, n]) => off < o + n && off + size > o);
+
+/** Field rules of `__sk_buff` for socket filters (`data` undefined) or tc programs (packet pointers given). */
+function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | undefined): CtxAccess {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kind = tc === undefined ? 'socket_filter' : 'sched_cls';
   const check = (off: number, size: number, write: boolean): string | undefined => {
     const what = `${write ? 'write' : 'read'} of ${size} bytes at ctx+${off}`;
     if (off % size !== 0) return `misaligned __sk_buff access: ${what}`;
-    for (const [o, n] of SKB_DENIED) if (off < o + n && off + size > o) return `invalid __sk_buff access for socket_filter: ${what}`;
+    if (overlaps(SKB_NEVER, off, size) || (tc === undefined && overlaps(SKB_SF_DENIED, off, size))) return `invalid __sk_buff access for ${kind}: ${what}`;
     if (off === SKB_SK || off === SKB_FLOW_KEYS) return size === 8 && !write ? undefined : `invalid __sk_buff access: ${what}`;
-    if (off >= SKB_SK && off < SKB_SK + 8) return `invalid __sk_buff access: ${what}`;
-    if (write && (off < SKB_CB[0] || off + size > SKB_CB[1] || size !== 4)) return `__sk_buff is read-only here except cb[]: ${what}`;
-    if (size === 8) return `invalid __sk_buff access: ${what}`;
+    if ((off > SKB_SK && off < SKB_SK + 8) || (off > SKB_FLOW_KEYS && off < SKB_FLOW_KEYS + 8)) return `invalid __sk_buff access: ${what}`;
+    if (write) {
+      const cb = off >= SKB_CB[0] && off + size <= SKB_CB[1];
+      if (!(cb || (tc !== undefined && overlaps(SKB_TC_WRITABLE, off, size)))) return `__sk_buff field is read-only for ${kind}: ${what}`;
+      if (size !== (off === SKB_TSTAMP ? 8 : 4)) return `invalid __sk_buff access: ${what}`;
+    }
+    if (size === 8 && off !== SKB_TSTAMP) return `invalid __sk_buff access: ${what}`;
+    if (tc !== undefined && (off === SKB_DATA || off === SKB_DATA_END || off === SKB_DATA_META) && size !== 4) return `invalid __sk_buff access: ${what}`;
     return undefined;
   };
   return {
     load(off, size) {
       const bad = check(off, size, false);
       if (bad !== undefined) return bad;
-      if (size === 8) return 0n;
+      // The kernel rewrites loads of data / data_meta / data_end into 64-bit pointer loads.
+      if (tc !== undefined && (off === SKB_DATA || off === SKB_DATA_META)) return tc.data;
+      if (tc !== undefined && off === SKB_DATA_END) return tc.dataEnd;
+      if (off === SKB_SK || off === SKB_FLOW_KEYS) return 0n;
+      if (size === 8) return view.getBigUint64(off, true);
       return size === 1 ? BigInt(bytes[off]!) : size === 2 ? BigInt(view.getUint16(off, true)) : BigInt(view.getUint32(off, true));
     },
     store(off, size, value) {
       const bad = check(off, size, true);
       if (bad !== undefined) return bad;
-      view.setUint32(off, Number(value & 0xffffffffn), true);
+      if (size === 8) view.setBigUint64(off, value, true);
+      else view.setUint32(off, Number(value & 0xffffffffn), true);
       return undefined;
     },
   };
@@ -82,12 +107,12 @@ function xdpAccess(bytes: Uint8Array, data: bigint, dataEnd: bigint): CtxAccess 
   };
 }
 
-/** __sk_buff as BPF_PROG_TEST_RUN builds it for `frame` on the loopback device (eth_type_trans). */
-function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined): Uint8Array {
+/** __sk_buff as BPF_PROG_TEST_RUN builds it for `frame` on the loopback device (eth_type_trans; tc keeps the L2 header in len). */
+function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boolean): Uint8Array {
   const skb = new Uint8Array(SK_BUFF_SIZE);
   if (ctxIn !== undefined) skb.set(ctxIn.subarray(0, SK_BUFF_SIZE));
   const v = new DataView(skb.buffer);
-  v.setUint32(0, frame.length - ETH_HLEN, true);
+  v.setUint32(0, l2 ? frame.length : frame.length - ETH_HLEN, true);
   const dst = frame.subarray(0, 6);
   const isMulticast = (dst[0]! & 1) !== 0;
   const pktType = isMulticast ? (dst.every((b) => b === 0xff) ? 1 : 2) : dst.every((b) => b === 0) ? 0 : 3;
@@ -105,12 +130,22 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
   const add = (kind: 'ctx' | 'packet' | 'mem', name: string, bytes: Uint8Array, perm: number, ctx?: CtxAccess): Region =>
     space.add(kind, name, bytes, perm, ctx === undefined ? {} : { ctx });
   switch (progType) {
-    case BPF_PROG_TYPE_SOCKET_FILTER: {
-      const frame = input.packet ?? new Uint8Array(ETH_HLEN);
-      if (frame.length < ETH_HLEN) throw new PendingFault('setup', `socket_filter needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
-      const skb = buildSkBuff(frame, input.ctx);
-      const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb));
-      return { r1: ctx.base, r2: 0n, packet: frame.slice(ETH_HLEN), frame: frame.slice(), mem: undefined, packetOut: undefined, ctxOut: skb };
+    case BPF_PROG_TYPE_SOCKET_FILTER:
+    case BPF_PROG_TYPE_SCHED_CLS:
+    case BPF_PROG_TYPE_SCHED_ACT: {
+      const frame = (input.packet ?? new Uint8Array(ETH_HLEN)).slice();
+      const name = progTypeName(progType);
+      if (frame.length < ETH_HLEN) throw new PendingFault('setup', `${name} needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
+      if (progType === BPF_PROG_TYPE_SOCKET_FILTER) {
+        const skb = buildSkBuff(frame, input.ctx, false);
+        const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, undefined));
+        return { r1: ctx.base, r2: 0n, packet: frame.subarray(ETH_HLEN), frame, netOff: ETH_HLEN, mem: undefined, packetOut: undefined, ctxOut: skb };
+      }
+      // tc: skb->data stays at the Ethernet header; data / data_end are packet pointers
+      const pkt = add('packet', 'packet', frame, PERM_READ | PERM_WRITE);
+      const skb = buildSkBuff(frame, input.ctx, true);
+      const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { data: pkt.base, dataEnd: pkt.base + BigInt(frame.length) }));
+      return { r1: ctx.base, r2: 0n, packet: frame, frame, netOff: ETH_HLEN, mem: undefined, packetOut: frame, ctxOut: skb };
     }
     case BPF_PROG_TYPE_XDP: {
       const data = (input.packet ?? new Uint8Array(0)).slice();

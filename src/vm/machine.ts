@@ -56,8 +56,10 @@ export class Machine {
   tailCalls = 0;
   /** Bytes LD_ABS / LD_IND read (the skb's linear data). */
   packet: Uint8Array = new Uint8Array(0);
-  /** The whole frame from the link-layer header (socket filters: the Ethernet header, then `packet`). */
+  /** The whole frame from the link-layer header (skb programs: the Ethernet header first). */
   frame: Uint8Array = new Uint8Array(0);
+  /** Offset of the network header in `frame`. */
+  netOff = 0;
   trace: ((e: TraceEvent) => void) | undefined;
   /** Programs whose functions can be addressed (`funcAddress`), by index. */
   readonly programs: CompiledProgram[] = [];
@@ -310,9 +312,8 @@ export class Machine {
     let p = this.packet;
     let off = offset | 0;
     if (off < 0) {
-      if (off >= SKF_NET_OFF) off -= SKF_NET_OFF;
-      else if (off >= SKF_LL_OFF) {
-        off -= SKF_LL_OFF;
+      if (off >= SKF_LL_OFF) {
+        off = off >= SKF_NET_OFF ? off - SKF_NET_OFF + this.netOff : off - SKF_LL_OFF;
         p = this.frame;
       } else return false;
     }

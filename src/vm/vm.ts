@@ -136,6 +136,7 @@ export class Vm {
       out.packet = prepared.packet;
       m.packet = prepared.packet ?? new Uint8Array(0);
       m.frame = prepared.frame ?? m.packet;
+      m.netOff = prepared.netOff ?? 0;
       const a1 = splitU64(prepared.r1), a2 = splitU64(prepared.r2);
       m.lo[1] = a1.lo; m.hi[1] = a1.hi;
       m.lo[2] = a2.lo; m.hi[2] = a2.hi;

@@ -51,7 +51,7 @@ describe('socket filter context', () => {
 
   it('cb[] is writable, other fields are read-only, data is not readable', () => {
     expect(sf('*(u32 *)(r1 + 48) = 5\nr0 = *(u32 *)(r1 + 48)\nexit').run({ packet: frame([]) }).r0).toBe(5n);
-    expect(() => sf('*(u32 *)(r1 + 0) = 5\nexit').run()).toThrow('__sk_buff is read-only here except cb[]: write of 4 bytes at ctx+0');
+    expect(() => sf('*(u32 *)(r1 + 0) = 5\nexit').run()).toThrow('__sk_buff field is read-only for socket_filter: write of 4 bytes at ctx+0');
     expect(() => sf('r0 = *(u32 *)(r1 + 76)\nexit').run()).toThrow('invalid __sk_buff access for socket_filter: read of 4 bytes at ctx+76');
     expect(() => sf('r0 = *(u32 *)(r1 + 192)\nexit').run()).toThrow(VmFault);
   });
@@ -63,6 +63,41 @@ describe('socket filter context', () => {
 
   it('needs an Ethernet header', () => {
     expect(() => sf('exit').run({ packet: new Uint8Array(5) })).toThrow('socket_filter needs a packet of at least 14 bytes');
+  });
+});
+
+describe('tc (sched_cls) context', () => {
+  const tc = (src: string) => new Vm({ ...assemble(src), progType: 3 });
+
+  it('len includes the Ethernet header; data / data_end are packet pointers; the packet is writable', () => {
+    const src = `r6 = *(u32 *)(r1 + 0)
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+r5 = *(u16 *)(r2 + 12)
+*(u8 *)(r2 + 0) = 0xaa
+r0 = r3
+r0 -= r2
+r0 <<= 32
+r0 |= r6
+r5 <<= 16
+r0 |= r5
+out:
+exit`;
+    const r = tc(src).run({ packet: frame([1, 2, 3]) });
+    expect(r.r0 >> 32n).toBe(17n);
+    expect(r.r0 & 0xffffn).toBe(17n);
+    expect((r.r0 >> 16n) & 0xffffn).toBe(0x0008n);
+    expect(r.packet![0]).toBe(0xaa);
+  });
+
+  it('LD_ABS starts at the Ethernet header; mark is writable; family is not readable', () => {
+    expect(tc('r0 = *(u16 *)skb[12]\nexit').run({ packet: frame([]) }).r0).toBe(0x0800n);
+    expect(tc('*(u32 *)(r1 + 8) = 3\nr0 = *(u32 *)(r1 + 8)\nexit').run({ packet: frame([]) }).r0).toBe(3n);
+    expect(() => tc('r0 = *(u32 *)(r1 + 88)\nexit').run()).toThrow('invalid __sk_buff access for sched_cls: read of 4 bytes at ctx+88');
+    expect(() => tc('*(u32 *)(r1 + 0) = 1\nexit').run()).toThrow('__sk_buff field is read-only for sched_cls');
   });
 });
 
