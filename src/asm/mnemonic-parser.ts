@@ -255,7 +255,13 @@ export function parseMnemonicInsn(s: ParseState): Insn {
   const m = s.next('an instruction');
   if (m.tokenType !== Ident) s.fail(m, `expected an instruction, found '${m.image}'`);
   const h = table.get(m.image) ?? table.get(m.image.toLowerCase());
-  if (h === undefined) s.fail(m, `unknown mnemonic '${m.image}'`);
+  if (h === undefined) {
+    const next = s.peek();
+    const pseudoC = next !== undefined && next.tokenType !== Comma && next.tokenType !== PercentReg && /[=]/.test(next.image);
+    s.fail(m, pseudoC
+      ? `unknown mnemonic '${m.image}' (the file is read in the mnemonic dialect; this looks like pseudo-C: use --syntax pseudo-c)`
+      : `unknown mnemonic '${m.image}'`);
+  }
   const insn = h(s, m);
   s.expectEnd();
   return insn;

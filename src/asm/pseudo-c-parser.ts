@@ -27,6 +27,7 @@ import { checkOff16, regByName, type ParseState } from './parse-state.js';
 import { atPseudoLddw, parsePseudoLddw } from './pseudo-lddw.js';
 import { addFixup, parseTarget } from './targets.js';
 import { addrOf, memCastOf } from './mem-token.js';
+import { isMnemonic } from './mnemonic-parser.js';
 
 interface PReg {
   readonly reg: Reg;
@@ -436,7 +437,9 @@ export function parsePseudoCInsn(s: ParseState): Insn {
           break;
         }
         default:
-          return s.fail(t, `unknown mnemonic '${t.image}'`);
+          return s.fail(t, isMnemonic(t.image)
+            ? `unknown mnemonic '${t.image}' (the file is read as pseudo-C; '${t.image}' belongs to the mnemonic dialect: use %r registers or --syntax mnemonic)`
+            : `unknown mnemonic '${t.image}'`);
       }
     }
   }

@@ -48,6 +48,8 @@ const cases: [string, string, Dialect, number, number, RegExp][] = [
   ['unknown program type', '.prog_type nosuch', 'pseudo-c', 1, 12, /^unknown program type 'nosuch'$/],
   ['trailing junk', 'exit now', 'pseudo-c', 1, 6, /^unexpected 'now' after the instruction$/],
   ['missing operand at end of line', 'mov %r0,', 'mnemonic', 1, 9, /expected an immediate at end of line/],
+  ['mnemonic line in a pseudo-C file', 'r0 = 1\nmov r0, 1', 'pseudo-c', 2, 1, /^unknown mnemonic 'mov' \(the file is read as pseudo-C/],
+  ['pseudo-C line in a mnemonic file', 'mov %r0, 1\nr0 += 1', 'mnemonic', 2, 1, /^unknown mnemonic 'r0' \(.*looks like pseudo-C/],
   ['unexpected character', 'r0 = 1 @\nexit', 'pseudo-c', 1, 8, /^unexpected character '@'$/],
 ];
 
