@@ -276,6 +276,53 @@ exit`;
     expect(vm.maps.get('n')!.lookup(new Uint8Array(4))![0]).toBe(34);
   });
 
+  it('for_each_map_elem calls back with key and value pointers; 1 stops', () => {
+    const src = `.map a, array, key=4, value=8, entries=5
+r1 = map[a] ll
+r2 = func[cb] ll
+r3 = r10
+r3 += -8
+*(u64 *)(r10 - 8) = 0
+r4 = 0
+call bpf_for_each_map_elem
+r0 <<= 16
+r1 = *(u64 *)(r10 - 8)
+r0 |= r1
+exit
+cb:
+r5 = *(u32 *)(r2 + 0)
+*(u64 *)(r3 + 0) = r5
+r6 = *(u64 *)(r4 + 0)
+r6 += r5
+*(u64 *)(r4 + 0) = r6
+r0 = 0
+if r5 != 3 goto +1
+r0 = 1
+exit`;
+    const vm = new Vm(assemble(src));
+    // keys 0..3 visited (the callback stops at key 3): 4 calls, sum of keys 6; values set to their keys
+    expect(vm.run().r0).toBe((4n << 16n) | 6n);
+    expect(vm.maps.get('a')!.lookup(le(2, 4))![0]).toBe(2);
+    expect(vm.maps.get('a')!.lookup(le(4, 4))![0]).toBe(0);
+  });
+
+  it('strncmp compares like the kernel', () => {
+    const src = (a: string) => `r1 = 0x${Buffer.from(a.padEnd(8, '\0')).readBigUInt64LE().toString(16)} ll
+*(u64 *)(r10 - 8) = r1
+r1 = 0x${Buffer.from('abc\0\0\0\0\0').readBigUInt64LE().toString(16)} ll
+*(u64 *)(r10 - 16) = r1
+r1 = r10
+r1 += -8
+r2 = 3
+r3 = r10
+r3 += -16
+call bpf_strncmp
+exit`;
+    expect(run(src('abc'))).toMatchObject({ r0: 0n });
+    expect(BigInt.asIntN(64, run(src('abb')).r0)).toBeLessThan(0n);
+    expect(run(src('abd')).r0).toBeGreaterThan(0n);
+  });
+
   it('a tail call to an empty slot falls through', () => {
     const src = `.map jt, prog_array, key=4, value=4, entries=2
 r2 = map[jt] ll

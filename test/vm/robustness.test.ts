@@ -62,7 +62,7 @@ const nearInsn: fc.Arbitrary<Insn> = fc.oneof(
 );
 
 const input = fc.record({
-  progType: fc.constantFrom(0, 1, 5, 6),
+  progType: fc.constantFrom(0, 1, 3, 5, 6),
   mem: fc.uint8Array({ minLength: 0, maxLength: 64 }),
   packet: fc.uint8Array({ minLength: 14, maxLength: 80 }),
 });

@@ -4,7 +4,7 @@ import type { HelperRegistry } from './registry.js';
 const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 const neg = (e: number): bigint => BigInt.asUintN(64, BigInt(-e));
 
-/** bpf_loop (callback subprogram), bpf_skb_load_bytes, bpf_tail_call's id (the VM runs it itself). */
+/** bpf_loop (callback subprogram), strncmp, spin locks (no-ops: one CPU runs at a time), skb_load_bytes, bpf_tail_call's id (the VM runs it itself). */
 export function registerControlHelpers(reg: HelperRegistry): void {
   reg.register(H.BPF_FUNC_loop, ({ r1, r2, r3, r4 }, env) => {
     if (r4 !== 0n) return neg(22);
@@ -15,6 +15,20 @@ export function registerControlHelpers(reg: HelperRegistry): void {
     }
     return n;
   });
+  reg.register(H.BPF_FUNC_strncmp, ({ r1, r2, r3 }, env) => {
+    const n = Number(BigInt.asUintN(32, r2));
+    const a = env.mem.view(r1, n);
+    const b = env.mem.readCString(r3, 0x10000);
+    for (let i = 0; i < n; i++) {
+      const ca = a[i]!;
+      const cb = i < b.length ? b[i]! : 0;
+      if (ca !== cb) return ca < cb ? neg(1) : 1;
+      if (ca === 0) break;
+    }
+    return 0;
+  });
+  reg.register(H.BPF_FUNC_spin_lock, () => 0);
+  reg.register(H.BPF_FUNC_spin_unlock, () => 0);
   reg.register(H.BPF_FUNC_tail_call, () => {
     throw new Error('bpf_tail_call is executed by the VM');
   });

@@ -7,6 +7,7 @@ export function registerTaskHelpers(reg: HelperRegistry): void {
   reg.register(H.BPF_FUNC_ktime_get_boot_ns, (_a, env) => env.bootNs());
   reg.register(H.BPF_FUNC_ktime_get_coarse_ns, (_a, env) => env.nowNs());
   reg.register(H.BPF_FUNC_ktime_get_tai_ns, (_a, env) => env.bootNs());
+  reg.register(H.BPF_FUNC_jiffies64, (_a, env) => env.nowNs() / 4_000_000n); // HZ = 250
   reg.register(H.BPF_FUNC_get_prandom_u32, (_a, env) => env.random());
   reg.register(H.BPF_FUNC_get_smp_processor_id, (_a, env) => env.cpu);
   reg.register(H.BPF_FUNC_get_numa_node_id, () => 0);
