@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Program } from '../isa/program.js';
 import { progTypeName } from '../isa/prog-types.js';
-import type { TestRunResult } from '../loader/index.js';
+import { returnHighHalf, type TestRunResult } from '../loader/index.js';
 import { Vm, type RunInput } from '../vm/index.js';
 import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
@@ -21,6 +21,7 @@ interface TestRunCliOptions {
   kernel?: boolean;
   compare?: boolean;
   json?: boolean;
+  r064?: boolean;
 }
 
 /** One side of a test run. */
@@ -53,16 +54,27 @@ function runVm(program: Program, progType: number | undefined, data: Uint8Array 
   return { r0: r.r0, bits: 64, ns, insns: r.insns, ...(r.packet !== undefined ? { dataOut: r.packet } : {}) };
 }
 
-function runKernel(program: Program, io: CliIo, progType: number | undefined, data: Uint8Array | undefined, ctx: Uint8Array | undefined, repeat: number): Side | undefined {
+function runKernel(program: Program, io: CliIo, progType: number | undefined, data: Uint8Array | undefined, ctx: Uint8Array | undefined, repeat: number, full: boolean): Side | undefined {
   requireKernel();
-  const kp = loadForCli(program, io, progType !== undefined ? { progType } : {});
-  if (!kp) return undefined;
-  try {
-    const r: TestRunResult = kp.testRun({ ...(data !== undefined ? { data } : {}), ...(ctx !== undefined ? { ctx } : {}), repeat });
-    return { r0: BigInt(r.retval), bits: 32, ns: r.duration, ...(data !== undefined ? { dataOut: r.dataOut } : {}) };
-  } finally {
-    kp.close();
+  const once = (p: Program, times: number): TestRunResult | undefined => {
+    const kp = loadForCli(p, io, progType !== undefined ? { progType } : {});
+    if (!kp) return undefined;
+    try {
+      return kp.testRun({ ...(data !== undefined ? { data } : {}), ...(ctx !== undefined ? { ctx } : {}), repeat: times });
+    } finally {
+      kp.close();
+    }
+  };
+  const r = once(program, repeat);
+  if (!r) return undefined;
+  let r0 = BigInt(r.retval);
+  if (full) {
+    // A second load returns r0 >> 32 (fresh maps, same input): all 64 bits of r0.
+    const hi = once(returnHighHalf(program), 1);
+    if (!hi) return undefined;
+    r0 |= BigInt(hi.retval) << 32n;
   }
+  return { r0, bits: full ? 64 : 32, ns: r.duration, ...(data !== undefined ? { dataOut: r.dataOut } : {}) };
 }
 
 function sideJson(s: Side): Record<string, unknown> {
@@ -94,6 +106,7 @@ registerCommand((program, io, setExit) => {
     .option('--kernel', 'run in the kernel with BPF_PROG_TEST_RUN')
     .option('--compare', 'run in the VM and the kernel; exit 1 when r0 (low 32 bits) or the output data differ')
     .option('--json', 'print one JSON object')
+    .option('--r0-64', 'also get the high 32 bits of the kernel\'s r0 (a second load that returns r0 >> 32) and compare all 64 bits')
     .addHelpText('after', '\nExamples:\n  tsbpf-asm test-run kb3.s --prog-type xdp --data-file packet.bin --compare\n  tsbpf-asm test-run filter.s --prog-type socket_filter --data-file pkt.bin --kernel --repeat 1000\n')
     .action(async (file: string, opts: TestRunCliOptions) => {
       if (opts.kernel === true && opts.compare === true) throw new UsageError('--kernel and --compare are exclusive');
@@ -107,7 +120,7 @@ registerCommand((program, io, setExit) => {
       const wantVm = opts.kernel !== true;
       const wantKernel = opts.kernel === true || opts.compare === true;
       const vm = wantVm ? runVm(prog, type, data, ctx, repeat) : undefined;
-      const kernel = wantKernel ? runKernel(prog, io, type, data, ctx, repeat) : undefined;
+      const kernel = wantKernel ? runKernel(prog, io, type, data, ctx, repeat, opts.r064 === true) : undefined;
       if (wantKernel && !kernel) {
         setExit(1);
         return;
@@ -115,7 +128,7 @@ registerCommand((program, io, setExit) => {
       let match: boolean | undefined;
       let dataDiff = -1;
       if (vm && kernel) {
-        const r0Match = (vm.r0 & 0xffffffffn) === kernel.r0;
+        const r0Match = (kernel.bits === 64 ? vm.r0 : vm.r0 & 0xffffffffn) === kernel.r0;
         dataDiff = vm.dataOut && kernel.dataOut ? firstDifference(vm.dataOut, kernel.dataOut) : -1;
         match = r0Match && dataDiff < 0;
       }
@@ -135,8 +148,12 @@ registerCommand((program, io, setExit) => {
         ];
         const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
         for (const r of rows) io.stdout(`${r.map((cell, c) => cell.padEnd(w[c]!)).join('  ').trimEnd()}\n`);
-        const r0Match = (vm.r0 & 0xffffffffn) === kernel.r0;
-        io.stdout(`r0 (low 32 bits, as the kernel reports): ${r0Match ? 'match' : `MISMATCH (vm ${hex(vm.r0 & 0xffffffffn)}, kernel ${hex(kernel.r0)})`}\n`);
+        if (kernel.bits === 64) {
+          io.stdout(`r0 (64 bits; the kernel's high half from a second run returning r0 >> 32): ${vm.r0 === kernel.r0 ? 'match' : `MISMATCH (vm ${hex(vm.r0)}, kernel ${hex(kernel.r0)})`}\n`);
+        } else {
+          const low = vm.r0 & 0xffffffffn;
+          io.stdout(`r0 (low 32 bits, as the kernel reports): ${low === kernel.r0 ? 'match' : `MISMATCH (vm ${hex(low)}, kernel ${hex(kernel.r0)})`}\n`);
+        }
         if (vm.dataOut && kernel.dataOut) {
           io.stdout(`data out: ${dataDiff < 0 ? 'match' : `MISMATCH at byte ${dataDiff} (vm ${vm.dataOut.length} bytes, kernel ${kernel.dataOut.length} bytes)`}\n`);
         }
@@ -145,7 +162,7 @@ registerCommand((program, io, setExit) => {
         io.stdout(`vm: r0 = ${hex(vm.r0)} (${vm.insns} insns, ${formatNs(vm.ns)}/run, ${typeName})\n`);
         if (vm.dataOut && data && firstDifference(vm.dataOut, data) >= 0) io.stdout(`data out: ${hexBytes(vm.dataOut)}\n`);
       } else if (kernel) {
-        io.stdout(`kernel: r0 = ${hex(kernel.r0)} (retval, low 32 bits; ${formatNs(kernel.ns)}/run, repeat ${repeat}, ${typeName})\n`);
+        io.stdout(`kernel: r0 = ${hex(kernel.r0)} (${kernel.bits === 64 ? 'all 64 bits, by two runs' : 'retval, low 32 bits'}; ${formatNs(kernel.ns)}/run, repeat ${repeat}, ${typeName})\n`);
         if (kernel.dataOut && data && firstDifference(kernel.dataOut, data) >= 0) io.stdout(`data out: ${hexBytes(kernel.dataOut)}\n`);
       }
       if (match === false) setExit(1);

@@ -39,3 +39,4 @@ export type { PerfRecord } from './perf-buffer.js';
 export { RingBufferReader } from './ring-buffer.js';
 export { TracePipeReader, parseTraceLine } from './trace-pipe.js';
 export type { TraceLine } from './trace-pipe.js';
+export { returnHighHalf } from './r0-high.js';

@@ -68,6 +68,15 @@ describe.skipIf(!avail.ok)('tsbpf-asm test-run --kernel / --compare (real kernel
     expect(j).toMatchObject({ progType: 'xdp', vm: { r0: '0x77ef14e6aa5afd21', bits: 64, insns: 9009 }, kernel: { r0: '0xaa5afd21', bits: 32 }, match: true });
   });
 
+  it('gets all 64 bits of the kernel r0 with --r0-64 and compares them', async () => {
+    const k = await cli('test-run', KB3, '--prog-type', 'xdp', '--kernel', '--r0-64', '--data-file', PACKET);
+    expect(k.out).toMatch(/^kernel: r0 = 0x77ef14e6aa5afd21 \(all 64 bits, by two runs;/);
+    const c = await cli('test-run', KB3, '--prog-type', 'xdp', '--compare', '--r0-64', '--data-file', PACKET);
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/^kernel\s+0x77ef14e6aa5afd21\s/m);
+    expect(c.out).toMatch(/r0 \(64 bits; .*\): match/);
+  });
+
   it('shows the data the program wrote and compares it', async () => {
     const r = await cli('test-run', WRITER, '--compare', '--data-file', PACKET, '--json');
     expect(r.code).toBe(0);

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP, R0, R1, R2, R3, R4,
-  add64, encode, exit, jgt, ldxw, lddw, mov64, programOf, stb, xor64, mul64, type Insn,
+  add64, encode, exit, jgt, ldxw, lddw, mov64, programOf, stb, xor64, mul64, jsgt, callLocal, type Insn,
 } from '../../src/isa/index.js';
-import { BPF_LOG_LEVEL2, BPF_LOG_STATS, KernelError, loadProgram, parseVerifierStats } from '../../src/loader/index.js';
+import { BPF_LOG_LEVEL2, BPF_LOG_STATS, KernelError, loadProgram, parseVerifierStats, returnHighHalf } from '../../src/loader/index.js';
 import { kernelAvailable } from './support.js';
 
 const canBpf = kernelAvailable('loader program tests');
@@ -64,6 +64,20 @@ describe.skipIf(!canBpf)('loadProgram (real kernel)', () => {
       const r0 = BigInt.asUintN(64, sum * BigInt.asUintN(64, BigInt(c))) ^ 0x5a5an;
       expect(prog.testRun({ data: packet }).retval).toBe(Number(r0 & 0xffffffffn));
     }), { numRuns: 50 });
+  });
+
+  it('recovers all 64 bits of r0 with a second run of returnHighHalf(program) (property)', () => {
+    const i32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), i32, (a, b) => {
+      // r0 = a; if (r0 s> b) return r0 (second exit); r0 *= b; return r0 (first exit)
+      const p = programOf([lddw(R0, a), jsgt(R0, b, 2), mul64(R0, b), exit(), exit()]);
+      using lo = loadProgram(p, { progType: BPF_PROG_TYPE_SOCKET_FILTER, logLevel: 0 });
+      using hi = loadProgram(returnHighHalf(p), { progType: BPF_PROG_TYPE_SOCKET_FILTER, logLevel: 0 });
+      const r0 = (BigInt(hi.testRun({ data: packet }).retval) << 32n) | BigInt(lo.testRun({ data: packet }).retval);
+      const expected = BigInt.asIntN(64, a) > BigInt(b) ? a : BigInt.asUintN(64, a * BigInt(b));
+      expect(r0).toBe(expected);
+    }), { numRuns: 40 });
+    expect(() => returnHighHalf(programOf([callLocal(1), exit(), mov64(R0, 0), exit()]))).toThrow(/insn 0: returnHighHalf/);
   });
 
   it('returns the packet the program wrote (data out) and a duration with repeat', () => {
