@@ -64,6 +64,12 @@ export class KernelSide {
     if (data === undefined) return { ok: false, reason: 'no packet to give BPF_PROG_TEST_RUN' };
     if (data.length < MIN_FRAME) return { ok: false, reason: `a ${data.length}-byte frame is below the kernel's minimum of ${MIN_FRAME}` };
     if (type !== BPF_PROG_TYPE_SOCKET_FILTER && type !== BPF_PROG_TYPE_XDP) return { ok: false, reason: `${progTypeName(type)} is not cross-checked` };
+    if (type === BPF_PROG_TYPE_SOCKET_FILTER) {
+      // measured: the skb test run wants a whole network header behind an IP ethertype
+      const ethertype = (data[12]! << 8) | data[13]!;
+      if (ethertype === 0x0800 && data.length < 34) return { ok: false, reason: 'an IPv4-typed frame shorter than 34 bytes is refused by the skb test run' };
+      if (ethertype === 0x86dd && data.length < 54) return { ok: false, reason: 'an IPv6-typed frame shorter than 54 bytes is refused by the skb test run' };
+    }
     const max = MAX_LINEAR_FRAME[type]!;
     if (data.length > max) return { ok: false, reason: `a ${data.length}-byte frame exceeds the ${max}-byte linear ${progTypeName(type)} test-run buffer` };
     return { ok: true, result: this.prog.testRun({ data, ...(input.ctx ? { ctx: input.ctx } : {}) }) };
