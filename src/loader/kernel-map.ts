@@ -6,7 +6,7 @@ import {
 import {
   BPF_ANY, BPF_MAP_CREATE, BPF_MAP_DELETE_ELEM, BPF_MAP_FREEZE, BPF_MAP_GET_NEXT_KEY,
   BPF_MAP_LOOKUP_AND_DELETE_ELEM, BPF_MAP_LOOKUP_BATCH, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM,
-  BPF_OBJ_NAME_LEN,
+  BPF_MAP_DELETE_BATCH, BPF_MAP_UPDATE_BATCH, BPF_OBJ_NAME_LEN,
 } from './bpf-cmd.js';
 import { BpfAttr, bpf, bpfRaw, bpfCmdName } from './bpf-syscall.js';
 import { pinObject } from './bpffs.js';
@@ -175,6 +175,38 @@ export class KernelMap implements Disposable {
       inBatch = outBatch;
       outBatch = new Uint8Array(tokenSize);
     }
+  }
+
+  /** BPF_MAP_UPDATE_BATCH: set every `[key, value]` in one call (`elemFlags`: BPF_ANY, ...). */
+  updateBatch(entries: readonly (readonly [Uint8Array, Uint8Array])[], elemFlags = BPF_ANY): void {
+    if (entries.length === 0) return;
+    const ks = this.def.keySize;
+    const vs = this.valueBytes;
+    const keys = new Uint8Array(ks * entries.length);
+    const values = new Uint8Array(vs * entries.length);
+    entries.forEach(([k, v], i) => {
+      this.checkKey(k, `key ${i}`);
+      if (v.byteLength !== vs) throw new RangeError(`map '${this.def.name}': value ${i} is ${v.byteLength} bytes, expected ${vs}`);
+      keys.set(k, i * ks);
+      values.set(v, i * vs);
+    });
+    const attr = new BpfAttr().ptr(16, keys).ptr(24, values).u32(32, entries.length).u32(36, this.fd).u64(40, BigInt(elemFlags));
+    const { ret, errno } = bpfRaw(BPF_MAP_UPDATE_BATCH, attr);
+    if (ret < 0) this.fail(BPF_MAP_UPDATE_BATCH, errno);
+  }
+
+  /** BPF_MAP_DELETE_BATCH: delete every key in one call (all must exist: ENOENT otherwise). */
+  deleteBatch(keys: readonly Uint8Array[]): void {
+    if (keys.length === 0) return;
+    const ks = this.def.keySize;
+    const buf = new Uint8Array(ks * keys.length);
+    keys.forEach((k, i) => {
+      this.checkKey(k, `key ${i}`);
+      buf.set(k, i * ks);
+    });
+    const attr = new BpfAttr().ptr(16, buf).u32(32, keys.length).u32(36, this.fd);
+    const { ret, errno } = bpfRaw(BPF_MAP_DELETE_BATCH, attr);
+    if (ret < 0) this.fail(BPF_MAP_DELETE_BATCH, errno);
   }
 
   /** BPF_MAP_FREEZE: the map becomes read-only for user space. */

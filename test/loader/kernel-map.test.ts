@@ -44,6 +44,16 @@ describe.skipIf(!canBpf)('KernelMap (real kernel)', () => {
       }
       const kernel = new Map([...m.entries()].map(([k, v]) => [Buffer.from(k).readUInt32LE(0), readU64(v)]));
       expect(kernel).toEqual(model);
+      const again = createKernelMap({ ...m.def, name: 'hash_prop2' });
+      try {
+        again.updateBatch([...model].map(([k, v]) => [u32(k), u64(v)] as const));
+        expect(new Map([...again.lookupBatch(5)].map(([k, v]) => [Buffer.from(k).readUInt32LE(0), readU64(v)]))).toEqual(model);
+        const half = [...model.keys()].filter((k) => k % 2 === 0);
+        again.deleteBatch(half.map(u32));
+        expect(new Set([...again.keys()].map((k) => Buffer.from(k).readUInt32LE(0)))).toEqual(new Set([...model.keys()].filter((k) => k % 2 === 1)));
+      } finally {
+        again.close();
+      }
       const batch = new Map([...m.lookupBatch(3)].map(([k, v]) => [Buffer.from(k).readUInt32LE(0), readU64(v)]));
       expect(batch).toEqual(model);
       for (let k = 0; k < 16; k++) {
