@@ -31,5 +31,5 @@ export { programArb, shapeTreeArb, compileShape, type ProgramShape, type ShapeSt
 export { toRawInput, inputBytes, describeInput, packetSummary, type BpfInput, type RawInput } from './input.js';
 export { loadTarget, targetFromSource, BpfTarget, KernelMismatch, formatTrace, type TargetOptions, type RunOutcome, type CrossCheckStats } from './target.js';
 export { KernelSide, type KernelRun } from './kernel-check.js';
-export { property, checkProgram, formatFailure, PropertyFailure, type CheckOptions, type CheckReport } from './property.js';
+export { property, checkProgram, checkAgainst, formatFailure, PropertyFailure, type CheckOptions, type CheckReport } from './property.js';
 export { withRecorder, type TraceRecord } from './recorder.js';

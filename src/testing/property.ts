@@ -122,3 +122,20 @@ export function checkProgram<T>(
   const report = property(arb, (input: T) => body(input, (other?: BpfInput) => target.run(other ?? (input as unknown as BpfInput))), opts);
   return { ...report, crossCheck: target.summary() };
 }
+
+/**
+ * The common case in one call: r0 of every run must equal `reference(input)` (a number or bigint).
+ * @example checkAgainst(target, anyPacketArb(), (p) => (isHttp(p.bytes) ? 1 : 2), { numRuns: 1000 })
+ */
+export function checkAgainst<T>(
+  target: BpfTarget,
+  arb: Arbitrary<T>,
+  reference: (input: T) => bigint | number,
+  opts: CheckOptions = {},
+): CheckReport {
+  return checkProgram(target, arb, (input, run) => {
+    const got = run();
+    const want = BigInt(reference(input));
+    if (got !== want) throw new Error(`r0 = ${got} (0x${got.toString(16)}), the reference says ${want} (0x${want.toString(16)})`);
+  }, opts);
+}

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { bpfAvailable } from '../../src/loader/index.js';
 import {
-  anyPacketArb, checkProgram, KernelMismatch, PropertyFailure, parsePacket, property, targetFromSource, loadTarget,
+  anyPacketArb, checkAgainst, checkProgram, KernelMismatch, PropertyFailure, parsePacket, property, targetFromSource, loadTarget,
   type Packet, type BpfTarget,
 } from '../../src/testing/index.js';
 import { VmFault } from '../../src/vm/index.js';
@@ -84,6 +84,14 @@ describe('a deliberately wrong program is caught and shrunk', () => {
     const first = failureOf(() => property(packets, body, { numRuns: 500, seed: 42 }));
     const again = failureOf(() => property(packets, body, { seed: first.seed, path: first.path! }));
     expect((again.counterexample[0] as Packet).bytes).toEqual((first.counterexample[0] as Packet).bytes);
+  });
+
+  test('checkAgainst: the reference in one call, and its failure message', () => {
+    const good = targetFromSource(SOURCE, { file: 'xdp-port80.s', kernel: false });
+    expect(checkAgainst(good, packets, (p) => reference(p.bytes), { numRuns: 200 }).numRuns).toBe(200);
+    const bad = mutant('r0 = 1                          # XDP_DROP', 'r0 = 3');
+    const f = failureOf(() => checkAgainst(bad, packets, (p) => Number(reference(p.bytes))));
+    expect(f.message).toMatch(/Error: r0 = 3 \(0x3\), the reference says 1 \(0x1\)/);
   });
 
   test('the correct program passes the same check', () => {
