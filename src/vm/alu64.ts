@@ -5,7 +5,6 @@
  * division by zero and INT_MIN / -1 as in kernel/bpf/core.c).
  */
 
-const TWO32 = 4294967296;
 
 /** High 32 bits of the unsigned 64-bit product of two uint32 values, as int32. */
 export function mulHiU32(a: number, b: number): number {
@@ -153,7 +152,7 @@ export function bswap32(v: number): number {
   return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
 }
 
-/** Unsigned 64-bit value of halves as a double-free comparison helper: a < b. */
+/** Unsigned 64-bit a < b on halves. */
 export function ltU64(al: number, ah: number, bl: number, bh: number): boolean {
   return ah === bh ? al >>> 0 < bl >>> 0 : ah >>> 0 < bh >>> 0;
 }
@@ -162,5 +161,3 @@ export function ltU64(al: number, ah: number, bl: number, bh: number): boolean {
 export function ltS64(al: number, ah: number, bl: number, bh: number): boolean {
   return ah === bh ? al >>> 0 < bl >>> 0 : ah < bh;
 }
-
-export { TWO32 };

@@ -295,7 +295,8 @@ export function execute(m: Machine, entry: CompiledProgram, entryPc: number): vo
       case OP_FAULT: {
         if (tracing) m.traceDrop();
         const at = code[b + 1]!;
-        throw m.fault(prog, at, 'bad-insn', prog.notes[code[b + 2]!] ?? 'invalid instruction');
+        const why = prog.notes[code[b + 2]!] ?? 'invalid instruction';
+        throw m.fault(prog, at, why.startsWith('jump') ? 'bad-jump' : 'bad-insn', why);
       }
       default:
         throw m.fault(prog, pc - 1, 'bad-insn', `internal opcode ${w & 255} not executable`);

@@ -1,5 +1,5 @@
 import type { Insn } from '../isa/insn.js';
-import { AddressSpace, PERM_READ, PERM_WRITE, type Region } from './address-space.js';
+import { AddressSpace, PERM_READ, type Region } from './address-space.js';
 import { ATOMIC_OPS, type CompiledProgram } from './compile.js';
 import { PendingFault, VmFault, type VmFaultKind } from './fault.js';
 import { insnText } from './insn-text.js';
@@ -300,7 +300,6 @@ export class Machine {
       this.lo[dest] = Number(BigInt.asIntN(32, old));
       this.hi[dest] = Number(BigInt.asIntN(32, old >> 32n));
     }
-    void PERM_WRITE;
   }
 
   /**

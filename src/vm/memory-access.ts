@@ -1,5 +1,4 @@
 import type { AddressSpace } from './address-space.js';
-import { splitU64 } from './address-space.js';
 import type { MemoryAccess } from './helpers/types.js';
 
 /** Helpers' checked view of the address space (faults are thrown as `PendingFault`). */
@@ -33,5 +32,3 @@ export function makeMemoryAccess(space: AddressSpace): MemoryAccess {
     },
   };
 }
-
-export { splitU64 };

@@ -43,6 +43,12 @@ export interface VmOptions {
   readonly clock?: () => bigint;
 }
 
+/** Inputs of one `run()`, plus its instruction budget. */
+export interface RunOptions extends RunInput {
+  /** Instruction budget of this run (default: the VM's `maxInsns`). */
+  readonly maxInsns?: number;
+}
+
 /** What one run produced. */
 export interface RunResult {
   readonly r0: bigint;
@@ -113,7 +119,7 @@ export class Vm {
   }
 
   /** Run the program once; inputs default to the options'. Throws `VmFault` on a fault. */
-  run(input: RunInput & { maxInsns?: number } = {}): RunResult {
+  run(input: RunOptions = {}): RunResult {
     const m = this.machine;
     this.compileTailCallTargets();
     const out = { output: [] as string[], perf: [] as PerfRecord[], ringbuf: [] as RingbufRecord[], packet: undefined as Uint8Array | undefined };

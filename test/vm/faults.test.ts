@@ -56,7 +56,7 @@ describe('VmFault', () => {
   it('runs exactly the budget', () => {
     const vm = new Vm(assemble('r0 = 1\nr0 += 1\nexit'), { maxInsns: 3 });
     expect(vm.run().insns).toBe(3);
-    expect(() => vm.run({ maxInsns: 2 } as RunInput)).toThrow('instruction budget of 2 exhausted');
+    expect(() => vm.run({ maxInsns: 2 })).toThrow('instruction budget of 2 exhausted');
   });
 
   it('limits bpf-to-bpf call depth to 8 frames', () => {
