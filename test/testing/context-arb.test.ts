@@ -129,6 +129,18 @@ describe('tracepoint layouts', () => {
     }), { numRuns: 200 });
   });
 
+  test('a tracepoint program in the VM reads the generated fields where the layout says', () => {
+    const l = tracepointLayout(SCHED_SWITCH);
+    // r0 = prev_pid (sign-extended) + the length of the __data_loc filename
+    const t = targetFromSource([
+      '.prog_type tracepoint', 'r0 = *(s32 *)(r1 + 24)', 'r2 = *(u32 *)(r1 + 40)', 'r2 >>= 16', 'r0 += r2', 'exit',
+    ].join('\n'));
+    property(tracepointContextArb(l), (c) => {
+      const want = BigInt.asUintN(64, (c.values.prev_pid as bigint) + BigInt((c.values.filename as Uint8Array).length));
+      expect(t.run(c)).toBe(want);
+    }, { numRuns: 200 });
+  });
+
   test('hand-made layouts, unknown override names are refused', () => {
     const l = layoutOf('t', 0, [{ name: 'a', offset: 0, size: 1, signed: true }, { name: 'b', offset: 8, size: 8, signed: false }]);
     expect(l.size).toBe(16);
