@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { assemble, AsmError, type Dialect } from '../../src/asm/index.js';
+import { assemble, AsmError, printProgram, type Dialect } from '../../src/asm/index.js';
 import { encode } from '../../src/isa/encode.js';
 import { parseProgType } from '../../src/isa/prog-types.js';
 import { catalog } from './catalog.js';
@@ -29,6 +29,14 @@ describe('example dialects', () => {
       expect(() => assemble(src, { file: e.file, dialect: other(e.dialect) })).toThrow(AsmError);
       expect(detected.progType).toBe(parseProgType(e.progType));
       expect(detected.license).toBe('GPL');
+    });
+
+    test(`${e.file} translated to ${other(e.dialect)} and back gives the same program`, () => {
+      const p = assemble(readFileSync(examplePath(e.file), 'utf8'), { file: e.file });
+      const text = printProgram(p, { syntax: other(e.dialect), labels: true });
+      const q = assemble(text, { file: `${e.file} in ${other(e.dialect)}`, dialect: other(e.dialect) });
+      expect(encode(q.insns)).toEqual(encode(p.insns));
+      expect({ maps: q.maps, progType: q.progType, license: q.license, name: q.name }).toEqual({ maps: p.maps, progType: p.progType, license: p.license, name: p.name });
     });
   }
 });
