@@ -143,6 +143,8 @@ export function loadProgram(program: Program, options: LoadOptions = {}): Kernel
       return m.fd;
     });
     const code = encode(insns);
+    // fd_array: BPF_PSEUDO_MAP_IDX(_VALUE) references index it; the order of program.maps.
+    const fdArray = program.maps.length === 0 ? undefined : new Uint8Array(new Int32Array(program.maps.map((d) => maps.get(d.name)!.fd)).buffer);
     const license = Buffer.from(`${options.license ?? program.license ?? 'GPL'}\0`, 'utf8');
     const logLevel = options.logLevel ?? (BPF_LOG_LEVEL1 | BPF_LOG_STATS);
     let logSize = logLevel === 0 ? 0 : Math.max(options.logSize ?? 64 * 1024, 128);
@@ -154,7 +156,8 @@ export function loadProgram(program: Program, options: LoadOptions = {}): Kernel
         .u32(24, logLevel).u32(28, logSize).ptr(32, logSize ? log : undefined)
         .u32(44, options.progFlags ?? 0).chars(48, BPF_OBJ_NAME_LEN, name)
         .u32(64, options.ifindex ?? 0)
-        .u32(68, options.expectedAttachType ?? program.expectedAttachType ?? 0);
+        .u32(68, options.expectedAttachType ?? program.expectedAttachType ?? 0)
+        .ptr(120, fdArray);
       const { ret, errno } = bpfRaw(BPF_PROG_LOAD, attr);
       if (ret >= 0) return new KernelProgram(ret, program, progType, logText(log), maps, owned);
       const trueSize = attr.readU32(140);

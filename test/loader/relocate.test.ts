@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH, BPF_PROG_TYPE_SOCKET_FILTER, FP, R0, R1, R2,
-  add64, atomic, call, exit, jeq, ldMapFd, ldMapValue, ldxdw, mov64, stw, type Program,
+  add64, atomic, call, exit, jeq, ldMapFd, ldMapValue, ldxdw, ldxw, mov64, stw, type Program,
 } from '../../src/isa/index.js';
 import { createKernelMap, loadProgram, mapReferences, relocateMaps } from '../../src/loader/index.js';
 import { kernelAvailable, readU64, u32, u64 } from './support.js';
@@ -83,6 +83,21 @@ describe.skipIf(!canBpf)('map relocation at load (real kernel)', () => {
     v.set(u64(0x33333333deadbeefn), 8);
     prog.map('vals').update(u32(0), v);
     expect(prog.testRun({ data: packet }).retval).toBe(0xdeadbeef);
+  });
+
+  it('resolves BPF_PSEUDO_MAP_IDX and BPF_PSEUDO_MAP_IDX_VALUE through fd_array in program.maps order', () => {
+    const p: Program = {
+      insns: [{ kind: 'lddw', dst: 1, src: 6, imm: (4n << 32n) | 1n }, ldxw(R0, R1, 0), { kind: 'lddw', dst: 2, src: 5, imm: 0n }, exit()],
+      maps: [
+        { name: 'first', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 },
+        { name: 'second', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 },
+      ],
+      symbols: [],
+    };
+    using prog = loadProgram(p, { progType: BPF_PROG_TYPE_SOCKET_FILTER });
+    prog.map('second').update(u32(0), u64(0x1234567800000000n));
+    expect(prog.testRun({ data: packet }).retval).toBe(0x12345678);
+    expect([...prog.info().mapIds].sort()).toEqual([prog.map('first').info().id, prog.map('second').info().id].sort());
   });
 
   it('closes the maps it created when the kernel rejects the program', () => {
