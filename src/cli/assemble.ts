@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import type { Dialect } from '../asm/dialect.js';
 import { printInsn } from '../asm/printer.js';
-import { encode, slotIndices, toRaw, type Insn, type Program } from '../isa/index.js';
+import { helperName } from '../isa/helpers.js';
+import { encode, slotIndices, toRaw, type AtomicOp, type Insn, type Program } from '../isa/index.js';
 import * as K from '../isa/opcodes.js';
 import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
@@ -63,6 +64,31 @@ export function opcodeExpr(code: number): string {
   return `${CLASS[cls]} | ${SIZE[K.BPF_SIZE(code) >> 3]} | ${mode}`;
 }
 
+const ATOMIC_IMM: Readonly<Record<AtomicOp, string>> = {
+  add: 'BPF_ADD', or: 'BPF_OR', and: 'BPF_AND', xor: 'BPF_XOR', xchg: 'BPF_XCHG', cmpxchg: 'BPF_CMPXCHG',
+  load_acq: 'BPF_LOAD_ACQ', store_rel: 'BPF_STORE_REL',
+};
+
+/** The immediate as the kernel spells it where it has names: helpers, atomic operations. */
+function immExpr(insn: Insn, imm: number): string {
+  if (insn.kind === 'call' && insn.target === 'helper') {
+    const n = helperName(insn.imm);
+    return n !== undefined ? `${imm} /* BPF_FUNC_${n.replace(/^bpf_/, '')} */` : `${imm}`;
+  }
+  if (insn.kind === 'atomic') {
+    const rmw = insn.op === 'add' || insn.op === 'or' || insn.op === 'and' || insn.op === 'xor';
+    return `${ATOMIC_IMM[insn.op]}${rmw && insn.fetch ? ' | BPF_FETCH' : ''}`;
+  }
+  return `${imm}`;
+}
+
+const NEWER_MACROS: Readonly<Record<string, string>> = {
+  BPF_JMP32: '0x06', BPF_MEMSX: '0x80', BPF_ATOMIC: '0xc0', BPF_JCOND: '0xe0', BPF_FETCH: '0x01',
+  BPF_XCHG: '(0xe0 | BPF_FETCH)', BPF_CMPXCHG: '(0xf0 | BPF_FETCH)', BPF_LOAD_ACQ: '0x100', BPF_STORE_REL: '0x110',
+  BPF_PSEUDO_MAP_FD: '1', BPF_PSEUDO_MAP_VALUE: '2', BPF_PSEUDO_BTF_ID: '3', BPF_PSEUDO_FUNC: '4',
+  BPF_PSEUDO_MAP_IDX: '5', BPF_PSEUDO_MAP_IDX_VALUE: '6', BPF_PSEUDO_CALL: '1', BPF_PSEUDO_KFUNC_CALL: '2',
+};
+
 /** A C initializer of `struct bpf_insn` with the kernel's BPF_* constants. */
 export function formatC(program: Program, name = 'prog'): string {
   const out = [`/* ${program.insns.length} instructions; needs <linux/bpf.h> */`, `struct bpf_insn ${name}[] = {`];
@@ -74,11 +100,16 @@ export function formatC(program: Program, name = 'prog'): string {
           : r.src === 0 ? '0' : `BPF_REG_${r.src}`;
       const dst = r.dst === 0 && (k === 1 || insn.kind === 'exit' || insn.kind === 'ja' || insn.kind === 'call') ? '0' : `BPF_REG_${r.dst}`;
       const comment = k === 0 ? ` /* ${printInsn(insn)} */` : '';
-      out.push(`\t{ .code = ${opcodeExpr(r.code)}, .dst_reg = ${dst}, .src_reg = ${src}, .off = ${r.off}, .imm = ${r.imm} },${comment}`);
+      out.push(`\t{ .code = ${opcodeExpr(r.code)}, .dst_reg = ${dst}, .src_reg = ${src}, .off = ${r.off}, .imm = ${k === 0 ? immExpr(insn, r.imm) : r.imm} },${comment}`);
     });
   });
   out.push('};');
-  return `${out.join('\n')}\n`;
+  // Constants newer than some installed <linux/bpf.h>: define them when missing.
+  const body = out.join('\n');
+  const fallbacks = Object.entries(NEWER_MACROS)
+    .filter(([name]) => new RegExp(`\\b${name}\\b`).test(body))
+    .map(([name, value]) => `#ifndef ${name}\n#define ${name} ${value}\n#endif`);
+  return `${[...fallbacks, body].join('\n')}\n`;
 }
 
 registerCommand((program, io) => {

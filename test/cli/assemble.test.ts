@@ -1,10 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { opcodeExpr } from '../../src/cli/assemble.js';
+import { formatC, opcodeExpr } from '../../src/cli/assemble.js';
+import { encode, programOf } from '../../src/isa/index.js';
 import * as K from '../../src/isa/opcodes.js';
+import { insnArb } from '../asm/arbitraries.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-asm-cli-'));
 const put = (name: string, text: string): string => {
@@ -50,6 +54,10 @@ describe('tsbpf-asm assemble', () => {
     expect(r.out).toContain('struct bpf_insn prog[] = {');
     expect(r.out).toContain('{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .src_reg = 0, .off = 0, .imm = 42 }, /* r0 = 42 */');
     expect(r.out).toContain('.code = BPF_JMP | BPF_EXIT | BPF_K');
+    const c = await cli('assemble', put('c.s', 'call bpf_map_lookup_elem\nr1 = atomic_fetch_add((u64 *)(r10 - 8), r1)\nexit\n'), '--format', 'c');
+    expect(c.out).toContain('.imm = 1 /* BPF_FUNC_map_lookup_elem */ }, /* call bpf_map_lookup_elem */');
+    expect(c.out).toContain('#ifndef BPF_FETCH\n#define BPF_FETCH 0x01\n#endif');
+    expect(c.out).toContain('.code = BPF_STX | BPF_DW | BPF_ATOMIC, .dst_reg = BPF_REG_10, .src_reg = BPF_REG_1, .off = -8, .imm = BPF_ADD | BPF_FETCH }');
   });
 
   it('forces the dialect with --syntax', async () => {
@@ -94,5 +102,27 @@ describe('opcodeExpr', () => {
     expect(opcodeExpr(K.BPF_LDX | K.BPF_MEMSX | K.BPF_B)).toBe('BPF_LDX | BPF_B | BPF_MEMSX');
     expect(opcodeExpr(K.BPF_STX | K.BPF_ATOMIC | K.BPF_DW)).toBe('BPF_STX | BPF_DW | BPF_ATOMIC');
     expect(opcodeExpr(K.BPF_JMP32 | K.BPF_JSLE | K.BPF_X)).toBe('BPF_JMP32 | BPF_JSLE | BPF_X');
+  });
+});
+
+describe('--format c compiles with the kernel headers', () => {
+  const cc = (() => {
+    try {
+      execFileSync('cc', ['--version'], { stdio: 'ignore' });
+      return existsSync('/usr/include/linux/bpf.h');
+    } catch {
+      return false;
+    }
+  })();
+  if (!cc) console.log('skip: no C compiler or <linux/bpf.h>, the C initializer is not compiled');
+
+  it.skipIf(!cc)('and the compiled array holds the same bytes as encode()', () => {
+    const insns = fc.sample(insnArb, { numRuns: 400, seed: 42 });
+    const c = formatC(programOf(insns));
+    const src = `#include <stdio.h>\n#include <linux/bpf.h>\n${c}\nint main(void) {\n  const unsigned char *p = (const unsigned char *)prog;\n  for (unsigned long i = 0; i < sizeof(prog); i++) printf("%02x", p[i]);\n  return 0;\n}\n`;
+    const file = put('prog.c', src);
+    const exe = join(dir, 'prog');
+    execFileSync('cc', ['-std=c11', '-Wall', '-Werror', '-o', exe, file]);
+    expect(execFileSync(exe, { encoding: 'utf8' })).toBe(Buffer.from(encode(insns)).toString('hex'));
   });
 });
