@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -6,7 +6,7 @@ import {
   add64, call, exit, lddw, ldMapFd, mov64, stdw, stw, type Insn, type Program,
 } from '../../src/isa/index.js';
 import {
-  PerfBufferReader, RingBufferReader, TracePipeReader, loadProgram, parseTraceLine, tracefsRoot, type PerfRecord, type TraceLine,
+  PerfBufferReader, RingBufferReader, TracePipeReader, loadProgram, parseTraceLine, tracefsRoot, type PerfRecord,
 } from '../../src/loader/index.js';
 import { kernelAvailable, readU64 } from './support.js';
 
@@ -126,16 +126,21 @@ describe.skipIf(!canBpf)('event readers (real kernel)', () => {
     expect(instances()).toEqual([]);
   });
 
-  it('reads the global trace_pipe', async () => {
-    // trace_marker lines come back through the shared trace_pipe (another reader may take some).
-    using reader = new TracePipeReader();
-    const marker = `tsbpf-marker-${process.pid}`;
-    for (let i = 0; i < 5; i++) writeFileSync(`${tracefsRoot()}/trace_marker`, `${marker}\n`);
-    let mine: TraceLine | undefined;
-    const deadline = Date.now() + 3000;
-    while (!mine && Date.now() < deadline) mine = (await take(reader, 1, deadline - Date.now())).find((l) => l.message === marker);
-    expect(mine?.event).toBe('tracing_mark_write');
-    expect(mine?.pid).toBe(process.pid);
+  it('reads any trace_pipe: trace_marker lines of a tracefs instance', async () => {
+    // An instance of our own, so the shared trace_pipe of other readers is left alone.
+    const dir = `${tracefsRoot()}/instances/tsbpf-marker-${process.pid}`;
+    mkdirSync(dir);
+    try {
+      using reader = new TracePipeReader(`${dir}/trace_pipe`, 20);
+      const marker = `tsbpf-marker-${process.pid}`;
+      writeFileSync(`${dir}/trace_marker`, `${marker}\n`);
+      const [line] = await take(reader, 1);
+      expect(line?.message).toBe(marker);
+      expect(line?.event).toBe('tracing_mark_write');
+      expect(line?.pid).toBe(process.pid);
+    } finally {
+      rmdirSync(dir);
+    }
   });
 });
 
