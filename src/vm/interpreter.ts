@@ -81,23 +81,44 @@ function carryHi(h: number, a: number): number {
   return (h + (a < 0 ? -1 : a >= TWO32 ? 1 : 0)) | 0;
 }
 
+/** Instructions per call of `runSlice`; see `execute`. */
+const SLICE = 1 << 14;
+
 /**
  * Run `entry` from slot `pc` in the current frame until that frame exits; r0 holds the result.
  * Throws `VmFault` for every abnormal stop. Reentrant: helpers may call back into it.
+ *
+ * The loop runs in slices of `SLICE` instructions: V8's on-stack-replacement code for one
+ * long-running call of a big switch loop is several times slower than the code it compiles
+ * for a function that is called often, so a long program is many short calls.
  */
 export function execute(m: Machine, entry: CompiledProgram, entryPc: number): void {
-  const lo = m.lo, hi = m.hi, regions = m.space.regions;
   const baseDepth = m.depth;
+  m.sliceProg = entry;
+  m.slicePc = entryPc;
+  while (!runSlice(m, baseDepth)) { /* next slice */ }
+}
+
+/** Run at most `SLICE` instructions from `m.sliceProg` / `m.slicePc`; true when the base frame exited. */
+function runSlice(m: Machine, baseDepth: number): boolean {
+  const lo = m.lo, hi = m.hi, regions = m.space.regions;
   const tracing = m.trace !== undefined;
-  let prog = entry;
+  let prog = m.sliceProg!;
   let code = prog.code;
-  let pc = entryPc;
+  let pc = m.slicePc;
   let n = m.executed;
   const max = m.maxInsns;
+  const stop = Math.min(max, n + SLICE);
   for (;;) {
-    if (++n > max) {
-      m.executed = max;
-      throw m.fault(prog, pc, 'budget', `instruction budget of ${max} exhausted`);
+    if (++n > stop) {
+      if (n > max) {
+        m.executed = max;
+        throw m.fault(prog, pc, 'budget', `instruction budget of ${max} exhausted`);
+      }
+      m.executed = n - 1;
+      m.sliceProg = prog;
+      m.slicePc = pc;
+      return false;
     }
     if (tracing) m.traceStep(prog, pc);
     const b = pc << 2;
@@ -250,7 +271,7 @@ export function execute(m: Machine, entry: CompiledProgram, entryPc: number): vo
         if (m.depth === baseDepth) {
           m.executed = n;
           if (tracing) m.traceFlush();
-          return;
+          return true;
         }
         prog = m.popFrame();
         code = prog.code;
@@ -284,7 +305,7 @@ export function execute(m: Machine, entry: CompiledProgram, entryPc: number): vo
           if (m.depth === baseDepth) {
             m.executed = n;
             if (tracing) m.traceFlush();
-            return;
+            return true;
           }
           prog = m.popFrame();
           code = prog.code;

@@ -137,6 +137,10 @@ export class Machine {
     return p;
   }
 
+  /** Where the interpreter resumes between slices. */
+  sliceProg: CompiledProgram | undefined;
+  slicePc = 0;
+
   /** The program and slot of the helper call in progress (for callbacks' faults). */
   helperProg: CompiledProgram | undefined;
   helperPc = 0;

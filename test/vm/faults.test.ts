@@ -53,6 +53,15 @@ describe('VmFault', () => {
     expect(f.kind).toBe('budget');
   });
 
+  it('counts across interpreter slices exactly', () => {
+    const vm = new Vm(assemble('r0 = 0\nr1 = 40000\nl: r0 += r1\nr1 -= 1\nif r1 != 0 goto l\nexit'), { maxInsns: 120_003 });
+    const r = vm.run();
+    expect(r.insns).toBe(120_003);
+    expect(r.r0).toBe(40000n * 40001n / 2n);
+    expect(() => vm.run({ maxInsns: 120_002 })).toThrow('pc 5 (exit): instruction budget of 120002 exhausted');
+    expect(() => vm.run({ maxInsns: 50_001 })).toThrow('pc 3 (r1 -= 0x1): instruction budget of 50001 exhausted');
+  });
+
   it('runs exactly the budget', () => {
     const vm = new Vm(assemble('r0 = 1\nr0 += 1\nexit'), { maxInsns: 3 });
     expect(vm.run().insns).toBe(3);
