@@ -45,7 +45,7 @@ describe.skipIf(!canBpf)('every fd and mapping is released (real kernel)', () =>
       using perf = new PerfBufferReader(events, { pages: 2 });
       using rb = createKernelMap({ name: 'rb', type: BPF_MAP_TYPE_RINGBUF, keySize: 0, valueSize: 0, maxEntries: 8192, flags: 0 });
       using ring = new RingBufferReader(rb);
-      using pipe = new TracePipeReader();
+      using pipe = TracePipeReader.privatePrintk();
       using tp = loadProgram({ insns: [mov64(R0, 0), exit()], maps: [], symbols: [], progType: BPF_PROG_TYPE_TRACEPOINT });
       using att = attachTracepoint(tp, 'syscalls/sys_enter_getpid');
       expect(kernelMappings()).toBeGreaterThan(maps);
