@@ -435,3 +435,10 @@ describe('user helpers', () => {
     expect(() => new Vm(assemble('exit'), { helpers: { no_such_helper: () => 0 } })).toThrow("unknown helper name 'no_such_helper'");
   });
 });
+
+describe('format limits', () => {
+  it('huge widths are clamped instead of exhausting memory', () => {
+    const r = formatBpf('%999999999d', [1n], () => undefined);
+    expect(r.ok && r.text.length).toBe(1024);
+  });
+});

@@ -4,6 +4,9 @@ export type StringReader = (addr: bigint) => string | undefined;
 /** Result of formatting: the text, or the kernel's reason to reject the format (-EINVAL). */
 export type FormatResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
+/** Longest field a conversion can produce (BPF_TRACE_PRINTK_SIZE). */
+const MAX_FIELD = 1024;
+
 const SPEC = /%([-+ #0]*)(\d*)(?:\.(\d*))?(l{0,2}|h{0,2}|z)?([diuxXpsc%])/y;
 
 function pad(body: string, flags: string, width: number, numeric: boolean): string {
@@ -44,7 +47,8 @@ export function formatBpf(fmt: string, args: readonly bigint[], readString: Stri
     }
     if (argi >= args.length) return { ok: false, reason: `format needs more than ${args.length} arguments` };
     const raw = BigInt.asUintN(64, args[argi++]!);
-    const width = widthText === '' ? 0 : Number(widthText);
+    // The kernel formats into a 1024-byte buffer; wider fields cannot show anyway.
+    const width = widthText === '' ? 0 : Math.min(Number(widthText), MAX_FIELD);
     const wide = len === 'l' || len === 'll' || len === 'z';
     let body: string;
     switch (conv) {
@@ -61,7 +65,7 @@ export function formatBpf(fmt: string, args: readonly bigint[], readString: Stri
         const v = BigInt.asUintN(bits, raw);
         body = conv === 'u' ? v.toString() : v.toString(16);
         if (conv === 'X') body = body.toUpperCase();
-        if (precText !== undefined && precText !== '') body = body.padStart(Number(precText), '0');
+        if (precText !== undefined && precText !== '') body = body.padStart(Math.min(Number(precText), MAX_FIELD), '0');
         if (flags.includes('#') && v !== 0n && conv !== 'u') body = (conv === 'X' ? '0X' : '0x') + body;
         break;
       }
