@@ -1,7 +1,8 @@
 /**
  * Random VALID eBPF programs of a chosen shape, for people testing their own tools (VMs,
  * verifiers, JITs, printers): straight-line ALU, forward branches, bounded loops, stack use
- * (every read initialised first), helper calls and map lookups with null checks.
+ * (every read initialised first), helper calls, map lookups with null checks and bpf-to-bpf
+ * calls of subprograms.
  *
  * "Valid" means the kernel verifier accepts them: registers are written before they are read,
  * r10 is never written, immediates are legal (no division by an immediate 0, shift immediates
@@ -17,7 +18,7 @@ import {
   R0, R1, R2, R3, R4, R10, add64, atomic, call, exit, jeq, jlt, ja, ldMapFd, lddw, mov64, reg, stdw, stw,
 } from '../isa/builders.js';
 import { BPF_FUNC_get_prandom_u32, BPF_FUNC_get_smp_processor_id, BPF_FUNC_ktime_get_ns, BPF_FUNC_map_lookup_elem, BPF_FUNC_map_update_elem } from '../isa/helpers.js';
-import { insnSlots, type AluOp, type AtomicOp, type Insn, type JmpOp, type Reg, type Size } from '../isa/insn.js';
+import { insnSlots, slotIndices, type AluOp, type AtomicOp, type Insn, type JmpOp, type Reg, type Size } from '../isa/insn.js';
 import { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH } from '../isa/map-types.js';
 import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP } from '../isa/prog-types.js';
 import type { MapDef, Program } from '../isa/program.js';
@@ -37,6 +38,12 @@ export interface ProgramShape {
   readonly atomics?: boolean;
   /** Helpers to call. Map helpers add a map `gen_map` to the program. */
   readonly helpers?: readonly GenHelper[];
+  /**
+   * bpf-to-bpf calls: up to this many subprograms (default 0), each taking 0-5 scalar arguments
+   * and returning a scalar; a subprogram only calls later ones (no recursion), and each frame keeps
+   * to 128 bytes of stack so the deepest chain stays within the kernel's 512.
+   */
+  readonly subprograms?: number;
   /** Read scalar context fields at entry (socket filter: len; XDP: ingress_ifindex, rx_queue_index). */
   readonly ctxReads?: boolean;
   /** cpu v4 instructions (movsx, sdiv/smod, bswap, sign-extending loads). Default true. */
@@ -63,14 +70,23 @@ export type ShapeStmt =
   | { readonly t: 'loop'; readonly count: number; readonly counter: number; readonly body: readonly ShapeStmt[] }
   | { readonly t: 'call'; readonly helper: number }
   | { readonly t: 'lookup'; readonly key: number; readonly slot: number; readonly body: readonly { readonly load: boolean; readonly off: number; readonly reg: number }[] }
-  | { readonly t: 'update'; readonly key: number; readonly slot: number; readonly vals: readonly number[] };
+  | { readonly t: 'update'; readonly key: number; readonly slot: number; readonly vals: readonly number[] }
+  | { readonly t: 'callLocal'; readonly fn: number; readonly args: readonly number[] };
 
-/** The drawn tree: entry register values, context reads, statements, and the exit value choice. */
+/** A subprogram: how many arguments (r1..rN) it takes, its statements, and its return value choice. */
+export interface ShapeFunc {
+  readonly args: number;
+  readonly body: readonly ShapeStmt[];
+  readonly ret: number;
+}
+
+/** The drawn tree: entry register values, context reads, statements, the exit value choice, subprograms. */
 export interface ShapeTree {
   readonly init: readonly { readonly reg: number; readonly imm: number; readonly wide: bigint | null }[];
   readonly ctx: readonly { readonly field: number; readonly dst: number }[];
   readonly body: readonly ShapeStmt[];
   readonly ret: number;
+  readonly funcs?: readonly ShapeFunc[];
 }
 
 const ALU_OPS: readonly AluOp[] = ['add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'neg', 'mod', 'xor', 'mov', 'arsh'];
@@ -120,6 +136,9 @@ function stmtArb(shape: ProgramShape, depth: number): Arbitrary<ShapeStmt> {
   if (helpers.includes('map_update_elem')) {
     parts.push(fc.record({ t: fc.constant('update' as const), key: fc.nat({ max: MAP_ENTRIES + 1 }), slot: fc.nat({ max: 31 }), vals: fc.array(n, { minLength: 8, maxLength: 8 }) }));
   }
+  if ((shape.subprograms ?? 0) > 0) {
+    parts.push(fc.record({ t: fc.constant('callLocal' as const), fn: n, args: fc.array(immArb, { minLength: 5, maxLength: 5 }) }));
+  }
   if (depth > 0) {
     const block = blockArb(shape, depth - 1);
     if (shape.branches) {
@@ -149,6 +168,8 @@ function checkShape(shape: ProgramShape): void {
   if (!(Number.isInteger(it) && it >= 1 && it <= 1000)) bad(`maxIterations must be 1..1000 (got ${it})`);
   const st = shape.maxStatements ?? 10;
   if (!(Number.isInteger(st) && st >= 0)) bad(`maxStatements must be a non-negative integer (got ${st})`);
+  const sp = shape.subprograms ?? 0;
+  if (!(Number.isInteger(sp) && sp >= 0 && sp <= 3)) bad(`subprograms must be 0..3 (got ${sp})`);
   const d = shape.maxDepth ?? 2;
   if (!(Number.isInteger(d) && d >= 0 && d <= 4)) bad(`maxDepth must be 0..4 (got ${d})`);
   for (const h of shape.helpers ?? []) if (!KNOWN_HELPERS.includes(h)) bad(`unknown helper '${h}' (known: ${KNOWN_HELPERS.join(', ')})`);
@@ -163,6 +184,10 @@ export function shapeTreeArb(shape: ProgramShape = {}): Arbitrary<ShapeTree> {
     ctx: shape.ctxReads ? fc.array(fc.record({ field: n, dst: n }), { maxLength: 3 }) : fc.constant([]),
     body: blockArb(shape, shape.maxDepth ?? 2),
     ret: n,
+    funcs: fc.array(
+      fc.record({ args: fc.integer({ min: 0, max: 5 }), body: blockArb(shape, Math.max(0, (shape.maxDepth ?? 2) - 1)), ret: n }),
+      { minLength: shape.subprograms ?? 0, maxLength: shape.subprograms ?? 0 },
+    ),
   });
 }
 
@@ -193,9 +218,9 @@ const R = (r: Reg) => reg(r);
 const ALL: readonly Reg[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /** The stack offsets of `size`-byte aligned slots whose bytes are all initialised. */
-function initSlots(s: State, size: number): number[] {
+function initSlots(s: State, size: number, limit: number): number[] {
   const out: number[] = [];
-  for (let off = -size; off >= -512; off -= size) {
+  for (let off = -size; off >= -limit; off -= size) {
     let ok = true;
     for (let i = 0; i < size && ok; i++) ok = s.stack[512 + off + i]!;
     if (ok) out.push(off);
@@ -207,8 +232,22 @@ const markStack = (s: State, off: number, size: number) => {
 };
 const slots = (insns: readonly Insn[]) => insns.reduce((n, i) => n + insnSlots(i), 0);
 
+/** A local call to patch once the subprograms are laid out: its placeholder instruction and the callee. */
+interface CallFixup {
+  readonly placeholder: Insn;
+  readonly fn: number;
+}
+
 class Compiler {
-  constructor(private readonly shape: ProgramShape, private readonly v4: boolean) {}
+  /** Bytes of stack each frame may use (all 512 without subprograms). */
+  readonly stackLimit: number;
+  /** The function being compiled: -1 for the main program, else a subprogram index. */
+  current = -1;
+  readonly fixups: CallFixup[] = [];
+
+  constructor(private readonly shape: ProgramShape, private readonly v4: boolean, readonly funcs: readonly ShapeFunc[]) {
+    this.stackLimit = funcs.length > 0 ? 128 : 512;
+  }
 
   writable(s: State): Reg[] {
     return ALL.filter((r) => !s.reserved.has(r));
@@ -267,7 +306,7 @@ class Compiler {
       }
       case 'store': {
         const size = pick([1, 2, 4, 8] as const, st.size);
-        const off = -size * (1 + (st.slot % (512 / size)));
+        const off = -size * (1 + (st.slot % (this.stackLimit / size)));
         const src = this.readable(s, st.src);
         if (st.useImm || src === null) out.push({ kind: 'st', size, dst: 10, off, imm: st.imm });
         else out.push({ kind: 'stx', size, dst: 10, src, off });
@@ -275,10 +314,10 @@ class Compiler {
         return;
       }
       case 'load': {
-        const sizes = ([1, 2, 4, 8] as const).filter((z) => initSlots(s, z).length > 0);
+        const sizes = ([1, 2, 4, 8] as const).filter((z) => initSlots(s, z, this.stackLimit).length > 0);
         if (sizes.length === 0) return;
         const size = pick(sizes, st.pick);
-        const off = pick(initSlots(s, size), Math.floor(st.pick / 4));
+        const off = pick(initSlots(s, size, this.stackLimit), Math.floor(st.pick / 4));
         const dst = pick(this.writable(s), st.dst);
         out.push({ kind: 'ldx', size, sx: this.v4 && st.sx && size < 8, dst, src: 10, off });
         s.init.add(dst);
@@ -286,7 +325,7 @@ class Compiler {
       }
       case 'atomic': {
         const size = (st.pick & 1 ? 8 : 4) as Size;
-        const offs = initSlots(s, size);
+        const offs = initSlots(s, size, this.stackLimit);
         const src = this.readable(s, st.src);
         if (offs.length === 0 || src === null) return;
         const op = pick(ATOMIC_OPS, st.op);
@@ -306,7 +345,7 @@ class Compiler {
         return;
       }
       case 'lookup': {
-        const keyOff = -4 * (1 + (st.slot % 128));
+        const keyOff = -4 * (1 + (st.slot % (this.stackLimit / 4)));
         out.push(stw(R10, keyOff, st.key), mov64(R2, R10), add64(R2, keyOff), ldMapFd(R1, MAP_NAME), call(BPF_FUNC_map_lookup_elem));
         markStack(s, keyOff, 4);
         this.clobber(s);
@@ -331,7 +370,7 @@ class Compiler {
       }
       case 'update': {
         const valueSize = this.shape.mapValueSize ?? 16;
-        const valOff = -8 * (1 + (st.slot % (56 - valueSize / 8))) - valueSize + 8;
+        const valOff = -8 * (1 + (st.slot % (this.stackLimit / 8 - valueSize / 8 - 1))) - valueSize + 8;
         const keyOff = valOff - 8;
         out.push(stw(R10, keyOff + 4, st.key));
         markStack(s, keyOff + 4, 4);
@@ -341,6 +380,23 @@ class Compiler {
           markStack(s, valOff + 8 * i, 8);
         }
         out.push(mov64(R2, R10), add64(R2, keyOff + 4), mov64(R3, R10), add64(R3, valOff), mov64(R4, 0), ldMapFd(R1, MAP_NAME), call(BPF_FUNC_map_update_elem));
+        this.clobber(s);
+        s.init.add(0);
+        return;
+      }
+      case 'callLocal': {
+        // main calls any subprogram; subprogram i only calls later ones, so there is no recursion
+        const first = this.current + 1;
+        if (first >= this.funcs.length) return;
+        const fn = first + (st.fn % (this.funcs.length - first));
+        const want = this.funcs[fn]!.args;
+        for (let a = 1; a <= want; a++) {
+          const r = a as Reg;
+          if (!s.init.has(r)) this.movImm(r, st.args[a - 1] ?? 0, null, s, out);
+        }
+        const placeholder: Insn = { kind: 'call', target: 'local', imm: 0, off: 0 };
+        this.fixups.push({ placeholder, fn });
+        out.push(placeholder);
         this.clobber(s);
         s.init.add(0);
         return;
@@ -409,7 +465,8 @@ export function compileShape(tree: ShapeTree, shape: ProgramShape = {}): Program
   checkShape(shape);
   const v4 = shape.cpuv4 ?? true;
   const progType = shape.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
-  const c = new Compiler(shape, v4);
+  const funcs = (shape.subprograms ?? 0) > 0 ? (tree.funcs ?? []) : [];
+  const c = new Compiler(shape, v4, funcs);
   const s: State = { init: new Set(), reserved: new Set(), stack: new Array<boolean>(512).fill(false) };
   const out: Insn[] = [];
   const fields = progType === BPF_PROG_TYPE_XDP ? [12, 16] : [0];
@@ -425,10 +482,54 @@ export function compileShape(tree: ShapeTree, shape: ProgramShape = {}): Program
     out.push(src === null ? mov64(R0, tree.ret | 0) : mov64(R0, R(src)));
   }
   out.push(exit());
+  // subprograms after the main program, each ending in `exit` with a scalar in r0
+  const blocks: Insn[][] = [out];
+  funcs.forEach((f, i) => {
+    c.current = i;
+    const fs: State = { init: new Set(([1, 2, 3, 4, 5] as const).slice(0, f.args)), reserved: new Set(), stack: new Array<boolean>(512).fill(false) };
+    const body: Insn[] = [];
+    c.block(f.body, fs, body);
+    if (!fs.init.has(0)) {
+      const src = c.readable(fs, f.ret);
+      body.push(src === null ? mov64(R0, f.ret | 0) : mov64(R0, R(src)));
+    }
+    body.push(exit());
+    blocks.push(body);
+  });
+  // keep the subprograms some live call reaches: the kernel rejects code nothing calls
+  const live = new Set<number>();
+  const visit = (block: Insn[]) => {
+    for (const fx of c.fixups) {
+      if (!live.has(fx.fn) && block.includes(fx.placeholder)) {
+        live.add(fx.fn);
+        visit(blocks[fx.fn + 1]!);
+      }
+    }
+  };
+  visit(out);
+  const kept = [0, ...[...live].sort((a, b) => a - b).map((fn) => fn + 1)];
+  const startSlot = new Map<number, number>();
+  const startInsn = new Map<number, number>();
+  let slot = 0;
+  let index = 0;
+  for (const bi of kept) {
+    startSlot.set(bi, slot);
+    startInsn.set(bi, index);
+    slot += slots(blocks[bi]!);
+    index += blocks[bi]!.length;
+  }
+  const insns = kept.flatMap((bi) => blocks[bi]!);
+  const slotOf = slotIndices(insns);
+  for (const fx of c.fixups) {
+    const i = insns.indexOf(fx.placeholder);
+    if (i < 0) continue; // from a loop body compiled again on the way to its fixed point
+    insns[i] = { kind: 'call', target: 'local', imm: startSlot.get(fx.fn + 1)! - (slotOf[i]! + 1), off: 0 };
+  }
+  const symbols = kept.slice(1).map((bi) => ({ name: `sub${bi - 1}`, insn: startInsn.get(bi)! }));
   const helpers = shape.helpers ?? [];
   const maps: MapDef[] = helpers.includes('map_lookup_elem') || helpers.includes('map_update_elem')
     ? [{ name: MAP_NAME, type: shape.mapType ?? BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: shape.mapValueSize ?? 16, maxEntries: MAP_ENTRIES, flags: 0 }]
     : [];
-  return { insns: out, progType, license: 'GPL', name: 'gen', maps, symbols: [] };
+  return { insns, progType, license: 'GPL', name: 'gen', maps, symbols };
 }
 

@@ -17,6 +17,7 @@ const SHAPES: Record<string, ProgramShape> = {
   'hash map, loops and stack': { helpers: ['map_lookup_elem', 'map_update_elem'], mapType: BPF_MAP_TYPE_HASH, mapValueSize: 32, loops: true, stack: true },
   'context reads (xdp)': { ctxReads: true, branches: true, progType: BPF_PROG_TYPE_XDP },
   'cpu v3 only': { cpuv4: false, branches: true, stack: true, loops: true },
+  'bpf-to-bpf calls': { subprograms: 3, branches: true, loops: true, stack: true, helpers: ['map_lookup_elem', 'map_update_elem'] },
 };
 /** Shapes whose r0 the kernel must reproduce exactly (no clocks or random numbers). */
 const NONDETERMINISTIC: ProgramShape = { helpers: ['ktime_get_ns', 'get_prandom_u32', 'get_smp_processor_id'], loops: true, branches: true, stack: true };
@@ -51,6 +52,10 @@ describe('programArb: generated programs are well formed and run in the VM', () 
       p.insns.every((i) => !(i.kind === 'alu' && /sdiv|smod|movsx/.test(i.op)) && !(i.kind === 'end' && i.order === 'swap') && !(i.kind === 'ldx' && i.sx))), { numRuns: 100 });
     const loops = fc.sample(programArb({ loops: true, maxStatements: 6 }), { numRuns: 200, seed: 5 });
     expect(loops.some((p) => p.insns.some((i) => i.kind === 'jmp' && i.off < 0))).toBe(true);
+    const calls = fc.sample(programArb({ subprograms: 2 }), { numRuns: 200, seed: 5 });
+    expect(calls.filter((p) => p.insns.some((i) => i.kind === 'call' && i.target === 'local')).length).toBeGreaterThan(50);
+    expect(calls.every((p) => p.symbols.length <= 2 && p.insns.filter((i) => i.kind === 'exit').length === 1 + p.symbols.length)).toBe(true);
+    expect(calls.some((p) => p.symbols.length === 2)).toBe(true);
   });
 });
 
@@ -104,6 +109,7 @@ describe('programArb: bad shapes are refused clearly', () => {
     expect(() => programArb({ mapValueSize: 12 })).toThrow(/mapValueSize must be a multiple of 8/);
     expect(() => programArb({ maxIterations: 0 })).toThrow(/maxIterations must be 1\.\.1000/);
     expect(() => programArb({ maxDepth: 9 })).toThrow(/maxDepth must be 0\.\.4/);
+    expect(() => programArb({ subprograms: 4 })).toThrow(/subprograms must be 0\.\.3/);
     expect(() => programArb({ helpers: ['bpf_nope' as never] })).toThrow(/unknown helper 'bpf_nope'/);
   });
 });
