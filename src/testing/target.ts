@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assemble, type Dialect } from '../asm/index.js';
-import { parseProgType } from '../isa/prog-types.js';
+import { BPF_PROG_TYPE_XDP, parseProgType } from '../isa/prog-types.js';
 import type { Program } from '../isa/program.js';
 import { Vm, VmFault, type AnyVmMap, type TraceEvent, type VmOptions } from '../vm/index.js';
 import { kernelUnavailableReason, loadKernelSide, type KernelSide } from './kernel-check.js';
@@ -48,8 +48,10 @@ export interface RunOutcome {
 /** The VM and the kernel disagreed on an input. */
 export class KernelMismatch extends Error {
   override readonly name = 'KernelMismatch';
-  constructor(readonly vm: RunOutcome, readonly kernelRetval: number, readonly what: string) {
-    super(`VM and kernel disagree on ${what}: VM r0 = 0x${vm.r0.toString(16)} (low 32 bits 0x${vm.retval.toString(16)}), kernel retval = 0x${kernelRetval.toString(16)}`);
+  constructor(readonly vm: RunOutcome, readonly kernelRetval: number, readonly what: string, detail?: string) {
+    super(detail === undefined
+      ? `VM and kernel disagree on ${what}: VM r0 = 0x${vm.r0.toString(16)} (low 32 bits 0x${vm.retval.toString(16)}), kernel retval = 0x${kernelRetval.toString(16)}`
+      : `VM and kernel disagree on ${what}: ${detail}`);
   }
 }
 
@@ -166,12 +168,14 @@ export class BpfTarget implements Disposable {
     }
     const kernel = this.kernel();
     let kernelRetval: number | undefined;
+    let kernelPacket: Uint8Array | undefined;
     if (kernel) {
       if (fresh) kernel.resetMaps();
       const k = kernel.run(raw);
       if (k.ok) {
         this.stats.kernelRuns++;
         kernelRetval = k.result.retval;
+        if (this.progType === BPF_PROG_TYPE_XDP) kernelPacket = k.result.dataOut;
       } else {
         const why = k.reason.replace(/\d+-byte/, 'N-byte');
         this.stats.skipped.set(why, (this.stats.skipped.get(why) ?? 0) + 1);
@@ -186,6 +190,16 @@ export class BpfTarget implements Disposable {
       });
     }
     if (kernelRetval !== undefined && kernelRetval !== outcome.retval) throw new KernelMismatch(outcome, kernelRetval, `${this.name}`);
+    if (kernelPacket !== undefined && outcome.packet !== undefined && kernelRetval !== undefined) {
+      const vmPacket = outcome.packet;
+      const at = vmPacket.length !== kernelPacket.length ? -1 : vmPacket.findIndex((b, i) => b !== kernelPacket![i]);
+      if (vmPacket.length !== kernelPacket.length) {
+        throw new KernelMismatch(outcome, kernelRetval, this.name, `the packet after the run is ${vmPacket.length} bytes in the VM, ${kernelPacket.length} in the kernel`);
+      }
+      if (at >= 0) {
+        throw new KernelMismatch(outcome, kernelRetval, this.name, `the packet after the run differs at byte ${at}: VM 0x${vmPacket[at]!.toString(16)}, kernel 0x${kernelPacket[at]!.toString(16)}`);
+      }
+    }
     return outcome;
   }
 

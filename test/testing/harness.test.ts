@@ -147,6 +147,26 @@ describe.skipIf(!bpf.ok)('kernel cross-check', () => {
     expect(t.summary()).toMatch(/^300 VM runs, \d+ also in the kernel with the same retval/);
   });
 
+  test('an XDP program that rewrites the packet: VM and kernel agree on the bytes out', () => {
+    // swap the MAC addresses and return XDP_TX (3); frames under 12 bytes get XDP_PASS (2)
+    const swap: string[] = [];
+    for (let i = 0; i < 6; i++) swap.push(`r5 = *(u8 *)(r2 + ${i})`, `r4 = *(u8 *)(r2 + ${i + 6})`, `*(u8 *)(r2 + ${i}) = r4`, `*(u8 *)(r2 + ${i + 6}) = r5`);
+    const lines = [
+      '.prog_type xdp', 'r2 = *(u32 *)(r1 + 0)', 'r3 = *(u32 *)(r1 + 4)', 'r4 = r2', 'r4 += 12',
+      `if r4 > r3 goto +${swap.length + 2}`, ...swap, 'r0 = 3', 'exit', 'r0 = 2', 'exit',
+    ];
+    const t = targetFromSource(lines.join('\n'), { kernel: true });
+    targets.push(t);
+    property(anyPacketArb({ weights: { random: 0 } }), (p) => {
+      const out = t.exec(p);
+      if (p.bytes.length >= 12) {
+        expect(out.r0).toBe(3n);
+        expect([...out.packet!.subarray(0, 12)]).toEqual([...p.bytes.subarray(6, 12), ...p.bytes.subarray(0, 6)]);
+      } else expect(out.r0).toBe(2n);
+    }, { numRuns: 100 });
+    expect(t.stats.kernelRuns).toBeGreaterThan(80);
+  });
+
   test('maps start from the same contents on both sides for every run', () => {
     const src = [
       '.prog_type socket_filter', '.map counter, array, key=4, value=8, entries=1',
