@@ -64,10 +64,10 @@ export class AddressSpace {
   private persistentByBytes = new Map<Uint8Array, Region>();
 
   /** Map `bytes` as a new region. */
-  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number } = {}): Region {
+  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number; baseLo?: number } = {}): Region {
     const id = this.regions.length;
     if (id >= MAX_REGIONS) throw new PendingFault('memory', `address space full (${MAX_REGIONS} regions)`);
-    const r = new Region(id, kind, name, (HI_BASE + id) | 0, BASE_LO, bytes, opts.size ?? bytes.length, perm, opts.ctx, opts.tag);
+    const r = new Region(id, kind, name, (HI_BASE + id) | 0, opts.baseLo ?? BASE_LO, bytes, opts.size ?? bytes.length, perm, opts.ctx, opts.tag);
     this.regions.push(r);
     if (opts.persistent === true) {
       if (id !== this.persistent) throw new Error('persistent regions must be added before a run');
@@ -77,6 +77,13 @@ export class AddressSpace {
       this.byBytes.set(bytes, r);
     }
     return r;
+  }
+
+  /** Point an existing region's window at other bytes starting at `baseLo` (XDP head/tail moves). */
+  remap(r: Region, bytes: Uint8Array, baseLo: number): Region {
+    const n = new Region(r.id, r.kind, r.name, r.hi, baseLo, bytes, bytes.length, r.perm, r.ctx, r.tag);
+    this.regions[r.id] = n;
+    return n;
   }
 
   /** The region that maps exactly `bytes` (same object), creating a run-local one if needed. */

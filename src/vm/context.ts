@@ -4,6 +4,7 @@ import {
 } from '../isa/prog-types.js';
 import { PERM_READ, PERM_WRITE, type AddressSpace, type CtxAccess, type Region } from './address-space.js';
 import { PendingFault } from './fault.js';
+import { XdpBuffer } from './xdp-buffer.js';
 
 /** Inputs of one run: raw memory (r1/r2), a context's bytes, a packet. */
 export interface RunInput {
@@ -25,9 +26,11 @@ export interface PreparedContext {
   readonly frame?: Uint8Array;
   /** Offset of the network header in `frame` (SKF_NET_OFF loads). */
   readonly netOff?: number;
-  /** Read the run's outputs back (memory after the run, XDP packet). */
+  /** Read the run's outputs back (memory after the run, the packet after the run). */
   readonly mem: Uint8Array | undefined;
   readonly packetOut: Uint8Array | undefined;
+  /** The XDP buffer (head / tail adjustment helpers). */
+  readonly xdp?: XdpBuffer;
   readonly ctxOut: Uint8Array | undefined;
 }
 
@@ -91,14 +94,14 @@ function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | un
   };
 }
 
-function xdpAccess(bytes: Uint8Array, data: bigint, dataEnd: bigint): CtxAccess {
+function xdpAccess(bytes: Uint8Array, xdp: XdpBuffer): CtxAccess {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     load(off, size) {
       if (size !== 4 || off % 4 !== 0) return `invalid xdp_md access: read of ${size} bytes at ctx+${off} (fields are u32)`;
       // The kernel rewrites loads of data / data_end / data_meta into 64-bit pointer loads.
-      if (off === 0 || off === 8) return data;
-      if (off === 4) return dataEnd;
+      if (off === 0 || off === 8) return xdp.data;
+      if (off === 4) return xdp.dataEnd;
       return BigInt(view.getUint32(off, true));
     },
     store(off, size) {
@@ -148,14 +151,13 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       return { r1: ctx.base, r2: 0n, packet: frame, frame, netOff: ETH_HLEN, mem: undefined, packetOut: frame, ctxOut: skb };
     }
     case BPF_PROG_TYPE_XDP: {
-      const data = (input.packet ?? new Uint8Array(0)).slice();
-      const pkt = add('packet', 'packet', data, PERM_READ | PERM_WRITE);
+      const xdp = new XdpBuffer(space, input.packet ?? new Uint8Array(0));
       const md = new Uint8Array(XDP_MD_SIZE);
       if (input.ctx !== undefined) md.set(input.ctx.subarray(0, XDP_MD_SIZE));
       const v = new DataView(md.buffer);
       if (v.getUint32(12, true) === 0) v.setUint32(12, 1, true);
-      const ctx = add('ctx', 'ctx', md, 0, xdpAccess(md, pkt.base, pkt.base + BigInt(data.length)));
-      return { r1: ctx.base, r2: 0n, packet: data, mem: undefined, packetOut: data, ctxOut: md };
+      const ctx = add('ctx', 'ctx', md, 0, xdpAccess(md, xdp));
+      return { r1: ctx.base, r2: 0n, packet: xdp.bytes(), mem: undefined, packetOut: undefined, ctxOut: md, xdp };
     }
     case BPF_PROG_TYPE_TRACEPOINT:
     case BPF_PROG_TYPE_RAW_TRACEPOINT:

@@ -13,6 +13,7 @@ import { Machine, MAX_CALL_FRAMES, STACK_SIZE, type TraceEvent } from './machine
 import { createMap } from './maps/create-map.js';
 import type { AnyVmMap } from './maps/types.js';
 import { makeMemoryAccess } from './memory-access.js';
+import type { XdpBuffer } from './xdp-buffer.js';
 
 /** Options of a VM. Every field is optional. */
 export interface VmOptions {
@@ -88,6 +89,7 @@ export class Vm {
   private readonly env: HelperEnv;
   private rng = 1;
   private run_: { output: string[]; perf: PerfRecord[]; ringbuf: RingbufRecord[]; packet: Uint8Array | undefined } = { output: [], perf: [], ringbuf: [], packet: undefined };
+  private xdp: XdpBuffer | undefined;
   private readonly reservations = new Map<Region, { map: AnyVmMap; id: number; data: Uint8Array }>();
 
   constructor(program: Program, options: VmOptions = {}) {
@@ -140,6 +142,7 @@ export class Vm {
         throw e instanceof PendingFault ? new VmFault(e.kind, -1, '', e.reason) : e;
       }
       out.packet = prepared.packet;
+      this.xdp = prepared.xdp;
       m.packet = prepared.packet ?? new Uint8Array(0);
       m.frame = prepared.frame ?? m.packet;
       m.netOff = prepared.netOff ?? 0;
@@ -152,7 +155,7 @@ export class Vm {
       return {
         ...res,
         ...(prepared.mem === undefined ? {} : { mem: prepared.mem }),
-        ...(prepared.packetOut === undefined ? {} : { packet: prepared.packetOut }),
+        ...(prepared.xdp !== undefined ? { packet: prepared.xdp.bytes().slice() } : prepared.packetOut === undefined ? {} : { packet: prepared.packetOut }),
       };
     } catch (e) {
       if (e instanceof VmFault) throw e;
@@ -160,6 +163,7 @@ export class Vm {
       throw new VmFault('setup', -1, '', `internal error: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.reservations.clear();
+      this.xdp = undefined;
       this.space.endRun();
     }
   }
@@ -263,6 +267,7 @@ export class Vm {
     const opts = this.options;
     const task: SimTask = { ...DEFAULT_TASK, ...opts.task };
     const clock = opts.clock ?? (() => process.hrtime.bigint());
+    const self = this;
     return {
       mem: makeMemoryAccess(this.space),
       map: (addr) => this.mapAt(addr),
@@ -301,6 +306,9 @@ export class Vm {
       },
       nowNs: clock,
       bootNs: clock,
+      get xdp() {
+        return self.xdp;
+      },
       get packet() {
         return m().packet.length === 0 ? undefined : m().packet;
       },

@@ -127,6 +127,44 @@ exit`;
     expect(xdp('r0 = *(u32 *)(r1 + 12)\nexit').run({ packet: new Uint8Array(4) }).r0).toBe(1n);
   });
 
+  it('bpf_xdp_adjust_head / _tail move data and data_end; the result is the final packet', () => {
+    const src = `r6 = r1
+r2 = -4
+call bpf_xdp_adjust_head
+if r0 != 0 goto out
+r1 = r6
+r2 = -2
+call bpf_xdp_adjust_tail
+if r0 != 0 goto out
+r2 = *(u32 *)(r6 + 0)
+r3 = *(u32 *)(r6 + 4)
+r4 = r2
+r4 += 4
+if r4 > r3 goto out
+*(u32 *)(r2 + 0) = 0x04030201
+r0 = r3
+r0 -= r2
+out:
+exit`;
+    const packet = Uint8Array.from({ length: 20 }, (_, i) => 100 + i);
+    const r = xdp(src).run({ packet });
+    expect(r.r0).toBe(22n);
+    expect([...r.packet!]).toEqual([1, 2, 3, 4, ...packet.subarray(0, 18)]);
+  });
+
+  it('refuses to move the head into the frame header or past data_end - 14', () => {
+    const at = (delta: number) => BigInt.asIntN(64, new Vm({ ...assemble(`r2 = ${delta}\ncall bpf_xdp_adjust_head\nexit`), progType: 6 }).run({ packet: new Uint8Array(20) }).r0);
+    expect(at(-216)).toBe(0n);
+    expect(at(-217)).toBe(-22n);
+    expect(at(6)).toBe(0n);
+    expect(at(7)).toBe(-22n);
+  });
+
+  it('an old packet pointer past the new data_end faults', () => {
+    expect(() => xdp('r6 = r1\nr7 = *(u32 *)(r1 + 0)\nr1 = r6\nr2 = -4\ncall bpf_xdp_adjust_tail\nr0 = *(u8 *)(r7 + 17)\nexit').run({ packet: new Uint8Array(20) }))
+      .toThrow('out-of-bounds read of 1 bytes at packet+17');
+  });
+
   it('reading past data_end faults; xdp_md is read-only', () => {
     expect(() => xdp('r2 = *(u32 *)(r1 + 0)\nr0 = *(u32 *)(r2 + 2)\nexit').run({ packet: new Uint8Array(4) }))
       .toThrow('out-of-bounds read of 4 bytes at packet+2');

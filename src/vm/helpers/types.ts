@@ -76,8 +76,20 @@ export interface HelperEnv {
   nowNs(): bigint;
   /** Boot clock in ns (monotonic + suspend time; equal here). */
   bootNs(): bigint;
+  /** The XDP buffer of this run (XDP programs). */
+  readonly xdp: XdpPacket | undefined;
   /** The packet (skb linear data or XDP data) of this run, if the program type has one. */
   readonly packet: Uint8Array | undefined;
+}
+
+/** The XDP packet buffer as helpers see it. */
+export interface XdpPacket {
+  /** The live packet bytes (data .. data_end). */
+  bytes(): Uint8Array;
+  /** bpf_xdp_adjust_head: 0 or -EINVAL. */
+  adjustHead(delta: number): number;
+  /** bpf_xdp_adjust_tail: 0 or -EINVAL. */
+  adjustTail(delta: number): number;
 }
 
 /** A helper implementation: r1-r5 in, r0 out (number or bigint; nothing means 0). */
