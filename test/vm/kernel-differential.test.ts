@@ -3,10 +3,13 @@
  * programs run in the VM and in the kernel (BPF_PROG_TEST_RUN of a socket filter on the
  * same packet) must give the same low 32 bits of r0.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assemble } from '../../src/asm/assemble.js';
 import type { AluOp, Insn, JmpOp, Reg, Size } from '../../src/isa/insn.js';
-import { BPF_PROG_TYPE_SOCKET_FILTER } from '../../src/isa/prog-types.js';
+import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP } from '../../src/isa/prog-types.js';
 import { programOf, type Program } from '../../src/isa/program.js';
 import { bpfAvailable, KernelError, loadProgram } from '../../src/loader/index.js';
 import { Vm } from '../../src/vm/index.js';
@@ -118,5 +121,33 @@ describe.skipIf(!avail.ok)('kernel differential (BPF_PROG_TEST_RUN)', () => {
     console.log(`kernel differential: ${agreed} of ${total} programs agreed with the kernel, ${rejected} rejected by the verifier, ${distinct.size} distinct results${firstRejections.length > 0 ? ` (e.g. ${firstRejections.join('; ')})` : ''}`);
     expect(agreed).toBeGreaterThan(total * 0.9);
     expect(distinct.size).toBeGreaterThan(agreed / 4);
+  });
+});
+
+const kb3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');
+if (avail.ok && !existsSync(kb3)) console.log(`skip: XDP differential: ${kb3} not found`);
+
+describe.skipIf(!avail.ok || !existsSync(kb3))('XDP differential (kb3.s)', () => {
+  it('the FNV-1a XDP program gives the kernel\'s r0 and the README\'s 64-bit value', () => {
+    const program = { ...assemble(readFileSync(kb3, 'utf8'), { file: 'kb3.s' }), progType: BPF_PROG_TYPE_XDP, license: 'GPL' };
+    const data = Uint8Array.from({ length: 1500 }, (_, i) => (i * 131 + 7) & 0xff);
+    const kp = loadProgram(program, { logLevel: 0 });
+    let kernel: number;
+    try {
+      kernel = kp.testRun({ data }).retval;
+    } finally {
+      kp.close();
+    }
+    const vm = new Vm(program).run({ packet: data });
+    expect(vm.r0).toBe(0x77ef14e6aa5afd21n);
+    expect(vm.insns).toBe(9009);
+    expect(Number(vm.r0 & 0xffffffffn)).toBe(kernel);
+    const short = new Vm(program).run({ packet: data.subarray(0, 1499) });
+    const kp2 = loadProgram(program, { logLevel: 0 });
+    try {
+      expect(Number(short.r0)).toBe(kp2.testRun({ data: data.subarray(0, 1499) }).retval);
+    } finally {
+      kp2.close();
+    }
   });
 });
