@@ -168,7 +168,8 @@ function resolveMaps(s: ParseState): void {
     }
     const insn = s.insns[r.insn]!;
     if (insn.kind !== 'lddw') continue;
-    s.insns[r.insn] = { ...insn, imm: (insn.imm & 0xffff_ffff_0000_0000n) | BigInt(k) };
+    // The instruction objects are still private to this run: patch them in place.
+    (insn as { imm: bigint }).imm = (insn.imm & 0xffff_ffff_0000_0000n) | BigInt(k);
   }
 }
 
@@ -182,7 +183,8 @@ function resolveFixups(s: ParseState, dialect: Dialect): void {
     if (target === undefined && f.helperFallback) {
       const id = helperIdByName(f.label);
       if (id !== undefined && insn.kind === 'call') {
-        s.insns[f.insn] = { ...insn, target: 'helper', imm: id };
+        (insn as { target: string }).target = 'helper';
+        (insn as { imm: number }).imm = id;
         continue;
       }
       s.errors.push(new StatementError(f.offset, `unknown helper or undefined label '${f.label}'`));
@@ -202,11 +204,11 @@ function resolveFixups(s: ParseState, dialect: Dialect): void {
         s.errors.push(new StatementError(f.offset, `jump to '${f.label}' is ${rel} slots away, more than a 16-bit offset holds (use gotol)`));
         continue;
       }
-      s.insns[f.insn] = { ...insn, off: rel } as Insn;
+      (insn as { off: number }).off = rel;
     } else if (insn.kind === 'lddw') {
-      s.insns[f.insn] = { ...insn, imm: BigInt(rel >>> 0) };
+      (insn as { imm: bigint }).imm = BigInt(rel >>> 0);
     } else {
-      s.insns[f.insn] = { ...insn, imm: rel } as Insn;
+      (insn as { imm: number }).imm = rel;
     }
   }
 }

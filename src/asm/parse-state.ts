@@ -69,6 +69,8 @@ export class ParseState {
   end = 0;
   /** The statement carried the verifier log's `(18)` opcode: `rN = imm` is a 64-bit load. */
   forceLddw = false;
+  /** The token that began the last size cast (`*(u32 *)` or `(u32 *)`), for errors. */
+  castTok: IToken | undefined;
   /** Scratch result of the memory-operand decoders (base register and offset). */
   memReg: Reg = 0;
   memOff = 0;

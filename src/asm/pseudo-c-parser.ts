@@ -78,7 +78,7 @@ function castOf(name: string): { size: Size; signed: boolean } | undefined {
 }
 
 /** `(u32 *)`: the size cast of a memory operand; the cursor is on `(`. */
-function sizeCast(s: ParseState): { size: Size; signed: boolean; tok: IToken } {
+function sizeCast(s: ParseState): { size: Size; signed: boolean } {
   const open = s.expect(T.LParen, "'(u8 *)', '(u16 *)', '(u32 *)' or '(u64 *)'");
   const t = s.peek();
   const c = t !== undefined && t.tokenType === T.Ident ? castOf(t.image) : undefined;
@@ -86,7 +86,8 @@ function sizeCast(s: ParseState): { size: Size; signed: boolean; tok: IToken } {
   s.pos++;
   if (s.accept(T.Star) === undefined) s.failHere("malformed memory operand: expected '*' in the size cast");
   if (s.accept(T.RParen) === undefined) s.failHere("malformed memory operand: expected ')' closing the size cast");
-  return { ...c, tok: open };
+  s.castTok = open;
+  return c;
 }
 
 /** `rN + off`, `rN - off` or `rN` (inside the parentheses of an address). */
@@ -102,11 +103,12 @@ function regOff(s: ParseState): { reg: Reg; off: number } {
 }
 
 /** `*(u32 *)`: a one-token `MemCast` or `*` then a size cast. */
-function memCast(s: ParseState): { size: Size; signed: boolean; tok: IToken } {
+function memCast(s: ParseState): { size: Size; signed: boolean } {
   const t = s.peek()!;
   if (t.tokenType === T.MemCast) {
     s.pos++;
-    return { ...memCastOf(s, t), tok: t };
+    s.castTok = t;
+    return memCastOf(s, t);
   }
   s.pos++; // '*'
   return sizeCast(s);
@@ -168,7 +170,7 @@ for (const op of ['xchg', 'cmpxchg'] as const) {
 function atomicArg(s: ParseState, implied: 0 | Size, fn: IToken): { reg: Reg; off: number; size: Size } {
   if (s.is(T.LParen)) {
     const c = sizeCast(s);
-    if (implied !== 0 && c.size !== implied) s.fail(c.tok, `${fn.image} works on ${implied * 8}-bit values`);
+    if (implied !== 0 && c.size !== implied) s.fail(s.castTok!, `${fn.image} works on ${implied * 8}-bit values`);
     return { ...address(s), size: c.size };
   }
   if (implied === 0) return s.failHere(`malformed memory operand: expected '(u64 *)(rN + offset)'`);
@@ -199,7 +201,7 @@ function parseLoad(s: ParseState, dst: PReg): Insn {
   const c = memCast(s);
   if (isWord(s, 'skb') && s.is(T.LBracket, 1)) {
     s.pos += 2;
-    if (c.signed || c.size === 8) s.fail(c.tok, 'legacy packet loads are u8, u16 or u32');
+    if (c.signed || c.size === 8) s.fail(s.castTok!, 'legacy packet loads are u8, u16 or u32');
     if (dst.reg !== 0 || !dst.wide) s.fail(dst.tok, 'legacy packet loads write r0');
     const size = c.size as 1 | 2 | 4;
     const r = tryReg(s);
@@ -338,7 +340,7 @@ function parseCall(s: ParseState): Insn {
 
 function parseStore(s: ParseState): Insn {
   const c = memCast(s);
-  if (c.signed) s.fail(c.tok, 'stores take u8, u16, u32 or u64');
+  if (c.signed) s.fail(s.castTok!, 'stores take u8, u16, u32 or u64');
   const a = address(s);
   s.expect(T.Assign, "'='");
   const r = tryReg(s);
@@ -352,7 +354,7 @@ function parseStore(s: ParseState): Insn {
 function parseLock(s: ParseState): Insn {
   if (!s.is(T.Star) && !s.is(T.MemCast)) s.failHere("expected '*(u64 *)(rN + offset)'");
   const c = memCast(s);
-  if (c.signed || (c.size !== 4 && c.size !== 8)) s.fail(c.tok, 'atomic operations take u32 or u64');
+  if (c.signed || (c.size !== 4 && c.size !== 8)) s.fail(s.castTok!, 'atomic operations take u32 or u64');
   const a = address(s);
   const opTok = s.next("'+=', '&=', '|=' or '^='");
   const op = LOCK_OPS.get(opTok.tokenType);
