@@ -5,10 +5,10 @@
  * unless `l4Checksums: false`.
  */
 import fc, { type Arbitrary } from 'fast-check';
-import { bytesArb, genArb, type Gen } from './gen.js';
+import { bytesArb, genArb, seededBytes, type Gen } from './gen.js';
 import {
   ETH_P_8021Q, ETH_P_IP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN,
-  packetOf, withComputedFields,
+  ethHeaderLength, ipHeaderLength, l4HeaderLength, packetOf, withComputedFields,
   type EthernetHeader, type FrameSpec, type IpHeader, type L4Header, type Packet, type VlanTag,
 } from './packet.js';
 
@@ -33,6 +33,12 @@ export interface PacketOptions {
   readonly tcpFlags?: Gen<number>;
   /** Payload length after the L4 header. Default 0..64; up to 9000 for jumbo frames. */
   readonly payloadLength?: { readonly min?: number; readonly max?: number };
+  /**
+   * Whole frame length instead: the payload fills the frame up to a length drawn from this range
+   * (a frame whose headers alone are longer than the length drawn has no payload).
+   * Overrides `payloadLength`. @example { frameLength: { min: 60, max: 1514 } }
+   */
+  readonly frameLength?: { readonly min?: number; readonly max?: number };
   /** Include IPv4 and TCP options some of the time. Default true. */
   readonly options?: boolean;
   /** Compute correct TCP/UDP/ICMP checksums (default true); false leaves them 0. */
@@ -171,9 +177,24 @@ export function frameSpecArb(opts: PacketOptions = {}): Arbitrary<FrameSpec> {
   if (!(min >= 0 && max >= min && max <= 65000)) {
     throw new Error(`packetArb: payloadLength must satisfy 0 <= min <= max <= 65000 (got ${min}..${max})`);
   }
+  const checksums = opts.l4Checksums ?? true;
+  if (opts.frameLength) {
+    const fmin = opts.frameLength.min ?? 0;
+    const fmax = opts.frameLength.max ?? Math.max(1514, fmin);
+    if (!(fmin >= 0 && fmax >= fmin && fmax <= 65000)) throw new Error(`packetArb: frameLength must satisfy 0 <= min <= max <= 65000 (got ${fmin}..${fmax})`);
+    return fc
+      .record({
+        eth: ethArb(opts), ip: ipArb(opts), l4: l4Arb(opts), length: fc.integer({ min: fmin, max: fmax }),
+        seed: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 0x7fffffff })),
+      })
+      .map(({ eth, ip, l4, length, seed }) => {
+        const headers = ethHeaderLength(eth) + ipHeaderLength(ip) + l4HeaderLength(l4);
+        return withComputedFields({ eth, ip, l4, payload: seededBytes(Math.max(0, length - headers), seed) }, checksums);
+      });
+  }
   return fc
     .record({ eth: ethArb(opts), ip: ipArb(opts), l4: l4Arb(opts), payload: bytesArb(min, max) })
-    .map((spec) => withComputedFields(spec, opts.l4Checksums ?? true));
+    .map((spec) => withComputedFields(spec, checksums));
 }
 
 /**

@@ -64,6 +64,16 @@ describe('packetArb: valid frames', () => {
     }
   });
 
+  test('frameLength: whole frames in range once the headers fit', () => {
+    fc.assert(fc.property(packetArb({ frameLength: { min: 200, max: 300 } }), (p) => {
+      expect(p.bytes.length).toBeGreaterThanOrEqual(200);
+      expect(p.bytes.length).toBeLessThanOrEqual(300);
+      expect(parsePacket(p.bytes).l4ChecksumOk).toBe(true);
+    }), { numRuns: 200 });
+    fc.assert(fc.property(packetArb({ frameLength: { min: 0, max: 10 } }), (p) => p.payload.length === 0 && p.bytes.length === headerBytes(p)), { numRuns: 50 });
+    expect(() => packetArb({ frameLength: { min: 9, max: 3 } })).toThrow(/frameLength/);
+  });
+
   test('l4Checksums: false leaves L4 checksums zero', () => {
     fc.assert(fc.property(packetArb({ l4Checksums: false }), (p) => p.l4!.checksum === 0), { numRuns: 50 });
   });
