@@ -124,6 +124,67 @@ describe.skipIf(!avail.ok)('kernel differential (BPF_PROG_TEST_RUN)', () => {
   });
 });
 
+/**
+ * LD_ABS / LD_IND programs: r6 holds the context (as the kernel requires), r0 and r7-r9 are
+ * scalars; the loads read big-endian from the packet after its Ethernet header and end the
+ * program with r0 = 0 when out of range.
+ */
+const ldReg = fc.constantFrom<Reg>(0, 7, 8, 9);
+const ldVal = fc.oneof(fc.bigInt({ min: 0n, max: 80n }), fc.constantFrom(0xffffffffn, 0xfffffffffffffff0n, 0x100000002n));
+const ldStep: fc.Arbitrary<Step> = fc.oneof(
+  { arbitrary: fc.record({ width: fc.constantFrom<32 | 64>(32, 64), op: fc.constantFrom<AluOp>('add', 'sub', 'xor', 'mul', 'or', 'rsh'), dst: ldReg, src: fc.option(ldReg), i: fc.integer({ min: 0, max: 31 }) })
+    .map(({ width, op, dst, src, i }) => ({ insn: { kind: 'alu', width, op, dst, src, imm: src === null ? i : 0 } as Insn })), weight: 3 },
+  { arbitrary: fc.record({ size: fc.constantFrom<1 | 2 | 4>(1, 2, 4), imm: fc.oneof(fc.integer({ min: -2, max: 52 }), fc.constantFrom(-0x100000, -0x100000 + 48, -0x200000, -0x200000 + 12, -0x200000 + 62, -0x200001)) }).map((r) => ({ insn: { kind: 'ldabs', ...r } as Insn })), weight: 2 },
+  { arbitrary: fc.record({ size: fc.constantFrom<1 | 2 | 4>(1, 2, 4), src: fc.constantFrom<Reg>(7, 8, 9), imm: fc.integer({ min: -8, max: 40 }) }).map((r) => ({ insn: { kind: 'ldind', ...r } as Insn })), weight: 2 },
+  { arbitrary: fc.record({ width: fc.constantFrom<32 | 64>(32, 64), op: fc.constantFrom(...JMP), dst: ldReg, src: fc.option(ldReg), imm: fc.integer({ min: 0, max: 300 }), frac: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) })
+    .map(({ width, op, dst, src, imm: i, frac }) => ({ jump: { kind: 'jmp', width, op, dst, src, imm: src === null ? i : 0 } as const, frac })), weight: 1 },
+);
+const ldProgramArb = fc.record({ init: fc.array(ldVal, { minLength: 4, maxLength: 4 }), steps: fc.array(ldStep, { minLength: 1, maxLength: 24 }) }).map(({ init, steps }) => {
+  const head: Insn[] = [{ kind: 'alu', width: 64, op: 'mov', dst: 6, src: 1, imm: 0 }];
+  [0, 7, 8, 9].forEach((r, i) => head.push({ kind: 'lddw', dst: r as Reg, src: 0, imm: init[i]! }));
+  const slotOf: number[] = [];
+  let slot = 1 + 4 * 2;
+  for (const st of steps) {
+    slotOf.push(slot);
+    slot += 1;
+  }
+  slotOf.push(slot);
+  const body = steps.map((st, i): Insn => {
+    if ('insn' in st) return st.insn;
+    const target = i + 1 + Math.floor(st.frac * (steps.length - i));
+    return { ...st.jump, off: slotOf[target]! - slotOf[i]! - 1 };
+  });
+  return programOf([...head, ...body, { kind: 'exit' }], { progType: BPF_PROG_TYPE_SOCKET_FILTER, license: 'GPL' });
+});
+
+describe.skipIf(!avail.ok)('kernel differential of LD_ABS / LD_IND', () => {
+  it('packet loads give the kernel\'s r0', () => {
+    let agreed = 0;
+    let rejected = 0;
+    fc.assert(fc.property(ldProgramArb, (program) => {
+      let kernelR0: number;
+      try {
+        const kp = loadProgram(program, { logLevel: 0 });
+        try {
+          kernelR0 = kp.testRun({ data: packet }).retval;
+        } finally {
+          kp.close();
+        }
+      } catch (e) {
+        if (e instanceof KernelError) {
+          rejected++;
+          return;
+        }
+        throw e;
+      }
+      expect(Number(new Vm(program).run({ packet }).r0 & 0xffffffffn)).toBe(kernelR0);
+      agreed++;
+    }), { numRuns: Number(process.env.DIFF_RUNS ?? 0) || 500 });
+    console.log(`kernel differential (LD_ABS/LD_IND): ${agreed} agreed, ${rejected} rejected by the verifier`);
+    expect(agreed).toBeGreaterThan(400);
+  });
+});
+
 const kb3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');
 if (avail.ok && !existsSync(kb3)) console.log(`skip: XDP differential: ${kb3} not found`);
 
