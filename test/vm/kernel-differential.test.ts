@@ -185,6 +185,45 @@ describe.skipIf(!avail.ok)('kernel differential of LD_ABS / LD_IND', () => {
   });
 });
 
+describe.skipIf(!avail.ok)('XDP differential of head / tail adjustment', () => {
+  it('bpf_xdp_adjust_head / _tail: return codes and the output packet match the kernel', () => {
+    const src = (head: number, tail: number) => `r6 = r1
+r2 = ${head}
+call bpf_xdp_adjust_head
+r7 = r0
+r1 = r6
+r2 = ${tail}
+call bpf_xdp_adjust_tail
+r7 <<= 8
+r0 &= 0xff
+r0 |= r7
+r2 = *(u32 *)(r6 + 0)
+r3 = *(u32 *)(r6 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+*(u8 *)(r2 + 0) = 0x5a
+*(u8 *)(r2 + 13) = 0xa5
+out:
+exit`;
+    const delta = fc.oneof(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -4000, max: 4000 }), fc.constantFrom(-216, -217, 6, 7, 0));
+    fc.assert(fc.property(delta, delta, fc.integer({ min: 14, max: 200 }), (head, tail, len) => {
+      const program = { ...assemble(src(head, tail)), progType: BPF_PROG_TYPE_XDP, license: 'GPL' };
+      const data = Uint8Array.from({ length: len }, (_, i) => (i * 29 + 1) & 0xff);
+      const kp = loadProgram(program, { logLevel: 0 });
+      let k;
+      try {
+        k = kp.testRun({ data, dataSizeOut: 4096 });
+      } finally {
+        kp.close();
+      }
+      const v = new Vm(program).run({ packet: data });
+      expect(Number(v.r0 & 0xffffffffn)).toBe(k.retval);
+      expect(Buffer.from(v.packet!).toString('hex')).toBe(Buffer.from(k.dataOut).toString('hex'));
+    }), { numRuns: 150 });
+  });
+});
+
 const kb3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');
 if (avail.ok && !existsSync(kb3)) console.log(`skip: XDP differential: ${kb3} not found`);
 
