@@ -41,15 +41,19 @@ export const SK_BUFF_SIZE = 192;
 export const XDP_MD_SIZE = 24;
 
 /** `struct __sk_buff` fields no socket filter or tc program reads: family .. local_port. */
-const SKB_NEVER: readonly [number, number][] = [[88, 52]];
-/** Fields socket filters may not read either: tc_classid, data, data_end, data_meta, tstamp, wire_len, hwtstamp. */
-const SKB_SF_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [140, 4], [152, 8], [160, 4], [184, 8]];
-/** Fields tc programs may write besides cb[]: mark, queue_mapping, priority, tc_index, tc_classid, tstamp. */
-const SKB_TC_WRITABLE: readonly [number, number][] = [[8, 4], [12, 4], [32, 4], [44, 4], [72, 4], [152, 8]];
+const SKB_NEVER: readonly [number, number][] = [[88, 52], [181, 3]];
+/** tstamp_type: a u8. */
+const SKB_TSTAMP_TYPE = 180;
+/** Fields socket filters may not read either: tc_classid, data, data_end, data_meta, tstamp, wire_len, tstamp_type, hwtstamp. */
+const SKB_SF_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [140, 4], [152, 8], [160, 4], [180, 1], [184, 8]];
+/** Fields tc programs may write besides cb[] and tstamp: mark, queue_mapping, priority, tc_index, tc_classid. */
+const SKB_TC_WRITABLE: readonly [number, number][] = [[8, 4], [12, 4], [32, 4], [44, 4], [72, 4]];
+/** Sizes of the sk_buff fields behind 4-byte `__sk_buff` fields that are narrower (pkt_type, queue_mapping, protocol, vlan_tci, vlan_proto, tc_index, tc_classid, gso_segs, gso_size). */
+const SKB_NATIVE_SIZE: ReadonlyMap<number, number> = new Map([[4, 1], [12, 2], [16, 2], [24, 2], [28, 2], [44, 2], [72, 2], [164, 2], [176, 2]]);
 const SKB_CB = [48, 68] as const;
 const SKB_SK = 168;
 const SKB_FLOW_KEYS = 144;
-const SKB_DATA = 76, SKB_DATA_END = 80, SKB_DATA_META = 140, SKB_TSTAMP = 152;
+const SKB_DATA = 76, SKB_DATA_END = 80, SKB_DATA_META = 140, SKB_TSTAMP = 152, SKB_HWTSTAMP = 184;
 
 const overlaps = (ranges: readonly [number, number][], off: number, size: number): boolean =>
   ranges.some(([o, n]) => off < o + n && off + size > o);
@@ -60,17 +64,27 @@ function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | un
   const kind = tc === undefined ? 'socket_filter' : 'sched_cls';
   const check = (off: number, size: number, write: boolean): string | undefined => {
     const what = `${write ? 'write' : 'read'} of ${size} bytes at ctx+${off}`;
+    const bad = `invalid __sk_buff access for ${kind}: ${what}`;
     if (off % size !== 0) return `misaligned __sk_buff access: ${what}`;
-    if (overlaps(SKB_NEVER, off, size) || (tc === undefined && overlaps(SKB_SF_DENIED, off, size))) return `invalid __sk_buff access for ${kind}: ${what}`;
-    if (off === SKB_SK || off === SKB_FLOW_KEYS) return size === 8 && !write ? undefined : `invalid __sk_buff access: ${what}`;
-    if ((off > SKB_SK && off < SKB_SK + 8) || (off > SKB_FLOW_KEYS && off < SKB_FLOW_KEYS + 8)) return `invalid __sk_buff access: ${what}`;
-    if (write) {
-      const cb = off >= SKB_CB[0] && off + size <= SKB_CB[1];
-      if (!(cb || (tc !== undefined && overlaps(SKB_TC_WRITABLE, off, size)))) return `__sk_buff field is read-only for ${kind}: ${what}`;
-      if (size !== (off === SKB_TSTAMP ? 8 : 4)) return `invalid __sk_buff access: ${what}`;
+    if (overlaps(SKB_NEVER, off, size) || (tc === undefined && overlaps(SKB_SF_DENIED, off, size))) return bad;
+    // cb[]: any aligned size, read and write
+    if (off >= SKB_CB[0] && off < SKB_CB[1]) return off + size > SKB_CB[1] ? bad : undefined;
+    // pointers: sk reads as a u64 (flow_keys is for flow dissectors only)
+    if (overlaps([[SKB_FLOW_KEYS, 8]], off, size)) return bad;
+    if (overlaps([[SKB_SK, 8]], off, size)) return off === SKB_SK && size === 8 && !write ? undefined : bad;
+    // packet pointers (tc): whole u32 loads only
+    if (overlaps([[SKB_DATA, 8], [SKB_DATA_META, 4]], off, size)) return size === 4 && !write ? undefined : bad;
+    // u64 fields
+    if (overlaps([[SKB_TSTAMP, 8], [SKB_HWTSTAMP, 8]], off, size)) {
+      if (size !== 8) return `${bad} (a u64 field)`;
+      return write && (tc === undefined || off === SKB_HWTSTAMP) ? `__sk_buff field is read-only for ${kind}: ${what}` : undefined;
     }
-    if (size === 8 && off !== SKB_TSTAMP) return `invalid __sk_buff access: ${what}`;
-    if (tc !== undefined && (off === SKB_DATA || off === SKB_DATA_END || off === SKB_DATA_META) && size !== 4) return `invalid __sk_buff access: ${what}`;
+    if (size === 8) return bad;
+    if (off === SKB_TSTAMP_TYPE && size !== 1) return bad;
+    if (write) {
+      if (!(tc !== undefined && overlaps(SKB_TC_WRITABLE, off, size))) return `__sk_buff field is read-only for ${kind}: ${what}`;
+      if (size !== 4) return bad;
+    }
     return undefined;
   };
   return {
@@ -82,13 +96,18 @@ function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | un
       if (tc !== undefined && off === SKB_DATA_END) return tc.dataEnd;
       if (off === SKB_SK || off === SKB_FLOW_KEYS) return 0n;
       if (size === 8) return view.getBigUint64(off, true);
+      // A narrow load at least as wide as the kernel field behind it loads that whole field
+      // (verifier.c convert_ctx_accesses shifts only when size < target_size).
+      if (size >= (SKB_NATIVE_SIZE.get(off & ~3) ?? 4)) return BigInt(view.getUint32(off & ~3, true));
       return size === 1 ? BigInt(bytes[off]!) : size === 2 ? BigInt(view.getUint16(off, true)) : BigInt(view.getUint32(off, true));
     },
     store(off, size, value) {
       const bad = check(off, size, true);
       if (bad !== undefined) return bad;
       if (size === 8) view.setBigUint64(off, value, true);
-      else view.setUint32(off, Number(value & 0xffffffffn), true);
+      else if (size === 4) view.setUint32(off, Number(value & 0xffffffffn), true);
+      else if (size === 2) view.setUint16(off, Number(value & 0xffffn), true);
+      else bytes[off] = Number(value & 0xffn);
       return undefined;
     },
   };
@@ -117,8 +136,8 @@ function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boole
   const v = new DataView(skb.buffer);
   v.setUint32(0, l2 ? frame.length : frame.length - ETH_HLEN, true);
   const dst = frame.subarray(0, 6);
-  const isMulticast = (dst[0]! & 1) !== 0;
-  const pktType = isMulticast ? (dst.every((b) => b === 0xff) ? 1 : 2) : dst.every((b) => b === 0) ? 0 : 3;
+  // eth_type_trans on the loopback device: its address and its broadcast address are all zeros
+  const pktType = dst.every((b) => b === 0) ? 0 /* PACKET_HOST */ : (dst[0]! & 1) !== 0 ? 2 /* PACKET_MULTICAST */ : 3 /* PACKET_OTHERHOST */;
   v.setUint32(4, pktType, true);
   const proto = (frame[12]! << 8) | frame[13]!;
   let wire = proto;
@@ -139,6 +158,11 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       const frame = (input.packet ?? new Uint8Array(ETH_HLEN)).slice();
       const name = progTypeName(progType);
       if (frame.length < ETH_HLEN) throw new PendingFault('setup', `${name} needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
+      const proto = (frame[12]! << 8) | frame[13]!;
+      const need = proto === 0x0800 ? 20 : proto === 0x86dd ? 40 : 0;
+      if (frame.length - ETH_HLEN < need) {
+        throw new PendingFault('setup', `BPF_PROG_TEST_RUN refuses this packet (EINVAL): an ${proto === 0x0800 ? 'IPv4' : 'IPv6'} frame needs at least ${ETH_HLEN + need} bytes, got ${frame.length}`);
+      }
       if (progType === BPF_PROG_TYPE_SOCKET_FILTER) {
         const skb = buildSkBuff(frame, input.ctx, false);
         const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, undefined));

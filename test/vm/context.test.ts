@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import { Vm, VmFault } from '../../src/vm/index.js';
 
-const frame = (payload: number[], ethType = 0x0800, dst = [0, 0, 0, 0, 0, 0]): Uint8Array =>
+/** An Ethernet frame; the default type is the IEEE local experimental one (no IP header needed). */
+const frame = (payload: number[], ethType = 0x88b5, dst = [0, 0, 0, 0, 0, 0]): Uint8Array =>
   Uint8Array.from([...dst, 1, 2, 3, 4, 5, 6, ethType >> 8, ethType & 0xff, ...payload]);
 
 describe('raw memory context (bpf_conformance convention)', () => {
@@ -26,15 +27,21 @@ describe('socket filter context', () => {
     const vm = sf('r0 = *(u32 *)(r1 + 0)\nr2 = *(u32 *)(r1 + 16)\nr2 <<= 32\nr0 |= r2\nexit');
     const r0 = vm.run({ packet: frame([1, 2, 3, 4, 5]) }).r0;
     expect(r0 & 0xffffffffn).toBe(5n);
-    expect(r0 >> 32n).toBe(0x0008n); // __be16 ETH_P_IP as loaded on little-endian
+    expect(r0 >> 32n).toBe(0xb588n); // __be16 0x88b5 as loaded on little-endian
   });
 
-  it('pkt_type from the destination MAC (host, broadcast, multicast, other host)', () => {
+  it('pkt_type from the destination MAC as eth_type_trans on the loopback sets it', () => {
     const vm = sf('r0 = *(u32 *)(r1 + 4)\nexit');
-    expect(vm.run({ packet: frame([]) }).r0).toBe(0n);
-    expect(vm.run({ packet: frame([], 0x800, [255, 255, 255, 255, 255, 255]) }).r0).toBe(1n);
-    expect(vm.run({ packet: frame([], 0x800, [1, 0, 0x5e, 0, 0, 1]) }).r0).toBe(2n);
-    expect(vm.run({ packet: frame([], 0x800, [2, 0, 0, 0, 0, 1]) }).r0).toBe(3n);
+    expect(vm.run({ packet: frame([]) }).r0).toBe(0n); // PACKET_HOST: the loopback's all-zero address
+    expect(vm.run({ packet: frame([], 0x88b5, [255, 255, 255, 255, 255, 255]) }).r0).toBe(2n); // lo's broadcast address is zeros
+    expect(vm.run({ packet: frame([], 0x88b5, [1, 0, 0x5e, 0, 0, 1]) }).r0).toBe(2n);
+    expect(vm.run({ packet: frame([], 0x88b5, [2, 0, 0, 0, 0, 1]) }).r0).toBe(3n);
+  });
+
+  it('refuses IPv4 / IPv6 frames shorter than their header, as BPF_PROG_TEST_RUN does', () => {
+    expect(() => sf('exit').run({ packet: frame([1, 2, 3], 0x0800) })).toThrow('an IPv4 frame needs at least 34 bytes, got 17');
+    expect(() => sf('exit').run({ packet: frame(new Array<number>(39).fill(0), 0x86dd) })).toThrow('an IPv6 frame needs at least 54 bytes');
+    expect(sf('r0 = *(u32 *)(r1 + 16)\nexit').run({ packet: frame(new Array<number>(20).fill(0), 0x0800) }).r0).toBe(0x0008n);
   });
 
   it('LD_ABS / LD_IND load big-endian from the packet; out of range ends with r0 = 0', () => {
@@ -46,7 +53,7 @@ describe('socket filter context', () => {
     expect(sf('r6 = -1\nr0 = *(u8 *)skb[r6 + 0]\nr0 = 7\nexit').run({ packet: p }).r0).toBe(0n);
     // SKF_NET_OFF addresses the network header, SKF_LL_OFF the Ethernet header
     expect(sf('r0 = *(u8 *)skb[-1048575]\nexit').run({ packet: p }).r0).toBe(0x22n);
-    expect(sf('r0 = *(u16 *)skb[-2097140]\nexit').run({ packet: p }).r0).toBe(0x0800n);
+    expect(sf('r0 = *(u16 *)skb[-2097140]\nexit').run({ packet: p }).r0).toBe(0x88b5n);
   });
 
   it('cb[] is writable, other fields are read-only, data is not readable', () => {
@@ -89,12 +96,12 @@ exit`;
     const r = tc(src).run({ packet: frame([1, 2, 3]) });
     expect(r.r0 >> 32n).toBe(17n);
     expect(r.r0 & 0xffffn).toBe(17n);
-    expect((r.r0 >> 16n) & 0xffffn).toBe(0x0008n);
+    expect((r.r0 >> 16n) & 0xffffn).toBe(0xb588n);
     expect(r.packet![0]).toBe(0xaa);
   });
 
   it('LD_ABS starts at the Ethernet header; mark is writable; family is not readable', () => {
-    expect(tc('r0 = *(u16 *)skb[12]\nexit').run({ packet: frame([]) }).r0).toBe(0x0800n);
+    expect(tc('r0 = *(u16 *)skb[12]\nexit').run({ packet: frame([]) }).r0).toBe(0x88b5n);
     expect(tc('*(u32 *)(r1 + 8) = 3\nr0 = *(u32 *)(r1 + 8)\nexit').run({ packet: frame([]) }).r0).toBe(3n);
     expect(() => tc('r0 = *(u32 *)(r1 + 88)\nexit').run()).toThrow('invalid __sk_buff access for sched_cls: read of 4 bytes at ctx+88');
     expect(() => tc('*(u32 *)(r1 + 0) = 1\nexit').run()).toThrow('__sk_buff field is read-only for sched_cls');
