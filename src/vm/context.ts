@@ -118,6 +118,7 @@ function xdpAccess(bytes: Uint8Array, xdp: XdpBuffer): CtxAccess {
   return {
     load(off, size) {
       if (size !== 4 || off % 4 !== 0) return `invalid xdp_md access: read of ${size} bytes at ctx+${off} (fields are u32)`;
+      if (off === 20) return 'invalid xdp_md access: egress_ifindex is only for BPF_XDP_DEVMAP programs';
       // The kernel rewrites loads of data / data_end / data_meta into 64-bit pointer loads.
       if (off === 0 || off === 8) return xdp.data;
       if (off === 4) return xdp.dataEnd;

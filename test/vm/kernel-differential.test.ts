@@ -291,6 +291,41 @@ describe.skipIf(!avail.ok)('__sk_buff differential', () => {
   });
 });
 
+describe.skipIf(!avail.ok)('xdp_md differential', () => {
+  it('every offset and size of xdp_md reads as the kernel allows (data pointers: both succeed)', () => {
+    const data = new Uint8Array(40).fill(3);
+    const mism: string[] = [];
+    for (let off = 0; off < 28; off++) {
+      for (const size of [1, 2, 4, 8] as const) {
+        if (off % size !== 0) continue;
+        const program = programOf([{ kind: 'ldx', size, sx: false, dst: 0, src: 1, off }, { kind: 'exit' }], { progType: BPF_PROG_TYPE_XDP, license: 'GPL' });
+        let kernel: number | string;
+        try {
+          const kp = loadProgram(program, { logLevel: 0 });
+          try {
+            kernel = kp.testRun({ data }).retval;
+          } finally {
+            kp.close();
+          }
+        } catch (e) {
+          if (!(e instanceof KernelError)) throw e;
+          kernel = 'refused';
+        }
+        let vm: number | string;
+        try {
+          vm = Number(new Vm(program).run({ packet: data }).r0 & 0xffffffffn);
+        } catch (e) {
+          if (!(e instanceof VmFault)) throw e;
+          vm = 'refused';
+        }
+        const pointer = off < 12 && typeof kernel === 'number';
+        if (pointer ? typeof vm !== 'number' : vm !== kernel) mism.push(`off ${off} size ${size}: vm ${vm}, kernel ${kernel}`);
+      }
+    }
+    expect(mism).toEqual([]);
+  });
+});
+
 const kb3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');
 if (avail.ok && !existsSync(kb3)) console.log(`skip: XDP differential: ${kb3} not found`);
 
