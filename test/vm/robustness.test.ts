@@ -70,7 +70,8 @@ const input = fc.record({
 /** Run and demand: returns normally or throws VmFault, whose message is not an internal JS error. */
 function runChecked(program: Program, inp: { progType: number; mem: Uint8Array; packet: Uint8Array }): void {
   try {
-    const vm = new Vm(program, { progType: inp.progType, maxInsns: 5000, printk: () => {} });
+    const traced: number[] = [];
+    const vm = new Vm(program, { progType: inp.progType, maxInsns: 5000, printk: () => {}, ...(inp.mem.length % 3 === 0 ? { trace: (e) => traced.push(e.pc) } : {}) });
     const progs = vm.maps.get('progs');
     if (progs !== undefined) vm.setTailCall('progs', 0, program);
     vm.run({ mem: inp.mem, packet: inp.packet, ctx: inp.mem });
