@@ -36,6 +36,14 @@ describe('tsbpf-asm disasm', () => {
     expect(r.out).toBe('mov %r0, 0\njgt %r1, 3, L3\nmov %r0, 1\nL3:\nexit\n');
   });
 
+  it('reads the hex that `assemble` prints (with its # comments)', async () => {
+    const src = put('h.s', 'r0 = 0\nr1 = 0x1122334455667788 ll\nexit\n');
+    let hex = '';
+    await runCli(['assemble', src], { stdout: (t) => { hex += t; }, stderr: () => {} });
+    const r = await cli('disasm', put('h.hex', hex));
+    expect(r.out).toBe('r0 = 0\nr1 = 0x1122334455667788 ll\nexit\n');
+  });
+
   it('output re-assembles to the same bytes', async () => {
     await fc.assert(fc.asyncProperty(insnsArb(12), fc.constantFrom('pseudo-c', 'mnemonic'), async (insns, syntax) => {
       const bytes = encode(insns);
