@@ -40,6 +40,10 @@ export const Newline = tok('Newline', /\r\n|\r|\n/, { line_breaks: true });
 export const LineComment = tok('LineComment', /(?:#|\/\/|;)[^\r\n]*/, { group: Lexer.SKIPPED });
 export const BlockComment = tok('BlockComment', /\/\*[\s\S]*?\*\//, { group: Lexer.SKIPPED, line_breaks: true });
 export const StringLit = tok('String', /"(?:[^"\\\r\n]|\\.)*"/);
+// Unterminated comments and strings: matched once to the end (never rescanned, so no
+// quadratic blow-up) and set aside in the `errors` group for the problem list.
+export const UnterminatedComment = tok('UnterminatedComment', /\/\*[\s\S]*/, { group: 'errors', line_breaks: true });
+export const UnterminatedString = tok('UnterminatedString', /"(?:[^"\\\r\n]|\\.)*/, { group: 'errors' });
 export const NumberLit = tok('Number', /0[xX][0-9a-fA-F]+|[0-9]+/);
 export const PercentReg = tok('PercentReg', /%[A-Za-z_][A-Za-z0-9_]*/);
 // Signed operators come before identifiers so that `s>=` is not read as `s` `>=`.
@@ -86,7 +90,7 @@ export const Colon = tok('Colon', /:/);
 
 /** Every token type, in matching priority order. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, Newline, LineComment, BlockComment, StringLit, NumberLit, MemCast, Addr, MAddr, PercentReg,
+  WhiteSpace, Newline, LineComment, BlockComment, UnterminatedComment, StringLit, UnterminatedString, NumberLit, MemCast, Addr, MAddr, PercentReg,
   SArshAssign, SDivAssign, SModAssign, SGe, SLe, SGt, SLt, Ident,
   LshAssign, RshAssign, AddAssign, SubAssign, MulAssign, DivAssign, ModAssign, OrAssign, AndAssign, XorAssign,
   EqEq, NotEq, Ge, Le, Gt, Lt, Assign, Amp, Plus, Minus, Star, LParen, RParen, LBracket, RBracket, Comma, Colon,
@@ -111,10 +115,17 @@ export interface LexProblem {
  */
 export function lexAsm(source: string): { tokens: IToken[]; problems: LexProblem[] } {
   const r = lexer.tokenize(source);
-  const problems = r.errors.map((e) => ({
+  const problems: LexProblem[] = r.errors.map((e) => ({
     offset: e.offset,
     message: `unexpected character '${source.substr(e.offset, e.length).slice(0, 1)}'`,
   }));
+  const unterminated = r.groups['errors'];
+  if (unterminated !== undefined && unterminated.length > 0) {
+    for (const t of unterminated) {
+      problems.push({ offset: t.startOffset, message: t.tokenType === UnterminatedComment ? "unterminated '/*' comment" : 'unterminated string' });
+    }
+    problems.sort((a, b) => a.offset - b.offset);
+  }
   return { tokens: r.tokens, problems };
 }
 

@@ -50,6 +50,8 @@ const cases: [string, string, Dialect, number, number, RegExp][] = [
   ['missing operand at end of line', 'mov %r0,', 'mnemonic', 1, 9, /expected an immediate at end of line/],
   ['mnemonic line in a pseudo-C file', 'r0 = 1\nmov r0, 1', 'pseudo-c', 2, 1, /^unknown mnemonic 'mov' \(the file is read as pseudo-C/],
   ['pseudo-C line in a mnemonic file', 'mov %r0, 1\nr0 += 1', 'mnemonic', 2, 1, /^unknown mnemonic 'r0' \(.*looks like pseudo-C/],
+  ['unterminated comment', 'r0 = 1\nr1 = 2 /* open\nexit', 'pseudo-c', 2, 8, /^unterminated '\/\*' comment$/],
+  ['unterminated string', '.license "GPL\nexit', 'pseudo-c', 1, 10, /^unterminated string$/],
   ['unexpected character', 'r0 = 1 @\nexit', 'pseudo-c', 1, 8, /^unexpected character '@'$/],
 ];
 
@@ -87,6 +89,14 @@ describe('error locations', () => {
     expect(d[0]!.col).toBe(7);
     const err = (() => { try { assemble('\tr0 = r11'); } catch (e) { return e as AsmError; } return undefined; })();
     expect(err!.message.split('\n')[2]).toBe('\t     ^');
+  });
+
+  it('stays linear on pathological input (unterminated comments and strings, long lines)', () => {
+    const open = Array.from({ length: 20000 }, (_, i) => `r0 = 1 /* open ${i}`).join('\n');
+    expect(diagnostics(open, 'pseudo-c')).toHaveLength(1);
+    const strings = Array.from({ length: 20000 }, () => '.license "a" " " " " "').join('\n');
+    expect(diagnostics(strings, 'pseudo-c')).toHaveLength(20000);
+    expect(diagnostics('@'.repeat(200000), 'pseudo-c')).toHaveLength(1);
   });
 
   it('locates errors in large (chunked) sources', () => {
