@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import { programOf } from '../../src/isa/program.js';
-import { Vm, VmFault, type RunInput } from '../../src/vm/index.js';
+import { BPF_MAX_LOOPS, Vm, VmFault, type RunInput } from '../../src/vm/index.js';
 
 function fault(src: string, input: RunInput = {}, maxInsns?: number): VmFault {
   try {
@@ -60,6 +60,13 @@ describe('VmFault', () => {
     expect(r.r0).toBe(40000n * 40001n / 2n);
     expect(() => vm.run({ maxInsns: 120_002 })).toThrow('pc 5 (exit): instruction budget of 120002 exhausted');
     expect(() => vm.run({ maxInsns: 50_001 })).toThrow('pc 3 (r1 -= 0x1): instruction budget of 50001 exhausted');
+  });
+
+  it('may_goto falls through BPF_MAX_LOOPS times, then jumps', () => {
+    const p = programOf([{ kind: 'alu', width: 64, op: 'add', dst: 0, src: null, imm: 1 }, { kind: 'may_goto', off: 1 }, { kind: 'ja', off: -3 }, { kind: 'exit' }]);
+    const r = new Vm(p, { maxInsns: 40_000_000 }).run();
+    expect(r.r0).toBe(BigInt(BPF_MAX_LOOPS) + 1n);
+    expect(r.insns).toBe(3 * BPF_MAX_LOOPS + 3);
   });
 
   it('runs exactly the budget', () => {
