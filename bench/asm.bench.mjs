@@ -45,7 +45,18 @@ for (let k = 0; k < 4; k++) {
   assemble(text);
   warm = Math.min(warm, performance.now() - t0);
 }
-console.log(`library assemble(), ${LINES} lines: cold ${cold.toFixed(0)} ms (${rate(cold)}), warm ${warm.toFixed(0)} ms (${rate(warm)})`);
+console.log(`library assemble(), ${LINES} pseudo-C lines: cold ${cold.toFixed(0)} ms (${rate(cold)}), warm ${warm.toFixed(0)} ms (${rate(warm)})`);
+
+// The same program in the mnemonic dialect (printed by the disassembler).
+const { printProgram } = await import(join(root, 'dist/src/asm/index.js'));
+const mnemonic = printProgram(assemble(text), { syntax: 'mnemonic' });
+let warmM = Infinity;
+for (let k = 0; k < 4; k++) {
+  t0 = performance.now();
+  assemble(mnemonic);
+  warmM = Math.min(warmM, performance.now() - t0);
+}
+console.log(`library assemble(), ${LINES} mnemonic lines: warm ${warmM.toFixed(0)} ms (${rate(warmM)})`);
 
 function timeProcess(cmd, args) {
   let best = Infinity;
