@@ -2,7 +2,7 @@
  * Abstract register state: the kernel's `struct bpf_reg_state` reduced to what the
  * supported program types need, and its log text (`R0=42`, `R1=ctx()`, `R2=fp-8`).
  */
-import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, unknownBounds, constBounds, type ScalarBounds } from './scalar.js';
+import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, type ScalarBounds } from './scalar.js';
 import { U32_MAX, U64_MAX, tnumIsConst, tnumIsUnknown, tnumToString } from './tnum.js';
 
 /** Base register types (enum bpf_reg_type). */
@@ -41,30 +41,63 @@ export interface RegState extends ScalarBounds {
   addConst: boolean;
 }
 
+const S64_MIN_ = -(1n << 63n);
+const S64_MAX_ = (1n << 63n) - 1n;
+const S32_MIN_ = -(1n << 31n);
+const S32_MAX_ = (1n << 31n) - 1n;
+const U64_MAX_ = (1n << 64n) - 1n;
+const U32_MAX_ = (1n << 32n) - 1n;
+const UNKNOWN_TNUM = { value: 0n, mask: U64_MAX_ };
+
+function make(type: RegType): RegState {
+  return {
+    varOff: UNKNOWN_TNUM, smin: S64_MIN_, smax: S64_MAX_, umin: 0n, umax: U64_MAX_, s32min: S32_MIN_, s32max: S32_MAX_, u32min: 0n, u32max: U32_MAX_,
+    type, maybeNull: false, rdonly: false, ringbuf: false, off: 0, id: 0, refObjId: 0, range: 0, map: -1, memSize: 0, frameno: 0, subprog: 0,
+    precise: false, addConst: false,
+  };
+}
+
 /** A register never written (NOT_INIT). */
 export function notInit(): RegState {
-  return { ...unknownBounds(), type: 'not_init', maybeNull: false, rdonly: false, ringbuf: false, off: 0, id: 0, refObjId: 0, range: 0, map: -1, memSize: 0, frameno: 0, subprog: 0, precise: false, addConst: false };
+  return make('not_init');
 }
 
 /** An unknown scalar. */
 export function unknownScalar(): RegState {
-  const r = notInit();
-  r.type = 'scalar';
-  return r;
+  return make('scalar');
 }
 
 /** A known scalar. */
 export function constScalar(v: bigint): RegState {
-  return { ...notInit(), ...constBounds(v), type: 'scalar' };
+  const r = make('scalar');
+  markConst(r, v);
+  return r;
+}
+
+function markConst(r: RegState, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  r.varOff = { value: u, mask: 0n };
+  r.smin = r.smax = BigInt.asIntN(64, u);
+  r.umin = r.umax = u;
+  r.s32min = r.s32max = BigInt.asIntN(32, u);
+  r.u32min = r.u32max = BigInt.asUintN(32, u);
 }
 
 /** A pointer of `type` with fixed offset `off` and a zero variable part. */
 export function pointer(type: RegType, off = 0): RegState {
-  return { ...notInit(), ...constBounds(0n), type, off };
+  const r = make(type);
+  markConst(r, 0n);
+  r.off = off;
+  return r;
 }
 
+/** A copy of a register state. */
 export function copyReg(r: RegState): RegState {
-  return { ...r };
+  return {
+    varOff: r.varOff, smin: r.smin, smax: r.smax, umin: r.umin, umax: r.umax, s32min: r.s32min, s32max: r.s32max, u32min: r.u32min, u32max: r.u32max,
+    type: r.type, maybeNull: r.maybeNull, rdonly: r.rdonly, ringbuf: r.ringbuf, off: r.off, id: r.id, refObjId: r.refObjId, range: r.range,
+    map: r.map, memSize: r.memSize, frameno: r.frameno, subprog: r.subprog, precise: r.precise, addConst: r.addConst,
+  };
 }
 
 /** Whether a register holds a pointer (not a scalar, not uninitialised). */

@@ -164,10 +164,10 @@ function deduce64(r: ScalarBounds): void {
     r.umax = min(u64(r.smax), r.umax);
   } else if (r.umax < u64(r.smin)) {
     r.smin = s64(r.umin);
-    r.smax = min(r.smax, s64(r.umax));
+    r.umax = min(r.umax, u64(r.smax));
   } else if (u64(r.smax) < r.umin) {
-    r.smin = max(r.smin, s64(r.umin));
     r.smax = s64(r.umax);
+    r.umin = max(r.umin, u64(r.smin));
   }
 }
 
