@@ -6,7 +6,8 @@
  */
 import * as H from './helpers.js';
 import {
-  BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT,
+  BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT,
+  BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP,
 } from './prog-types.js';
 
 /** Argument kinds (enum bpf_arg_type, flags folded into the name). */
@@ -55,6 +56,10 @@ export interface HelperProto {
   readonly progTypes?: readonly number[];
 }
 
+const SKB = [BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_CGROUP_SKB];
+const TC = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT];
+const TC_XDP = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_XDP];
+const XDP = [BPF_PROG_TYPE_XDP];
 const TRACING = [BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT];
 const probeRead = (id: number): HelperProto => ({ id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: true });
 const noArgs = (id: number, gplOnly = false): HelperProto => ({ id, ret: 'RET_INTEGER', args: [], gplOnly });
@@ -94,6 +99,20 @@ const PROTOS: readonly HelperProto[] = [
   { id: H.BPF_FUNC_ringbuf_submit, ret: 'RET_VOID', args: ['ARG_PTR_TO_RINGBUF_MEM_RELEASE', 'ARG_ANYTHING'], gplOnly: false },
   { id: H.BPF_FUNC_ringbuf_discard, ret: 'RET_VOID', args: ['ARG_PTR_TO_RINGBUF_MEM_RELEASE', 'ARG_ANYTHING'], gplOnly: false },
   { id: H.BPF_FUNC_ringbuf_query, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [27] },
+  noArgs(H.BPF_FUNC_jiffies64),
+  noArgs(H.BPF_FUNC_ktime_get_coarse_ns),
+  noArgs(H.BPF_FUNC_ktime_get_tai_ns),
+  noArgs(H.BPF_FUNC_get_numa_node_id),
+  noArgs(H.BPF_FUNC_get_current_task),
+  { id: H.BPF_FUNC_skb_load_bytes, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE'], gplOnly: false, progTypes: SKB },
+  { id: H.BPF_FUNC_skb_store_bytes, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_ANYTHING'], gplOnly: false, progTypes: TC },
+  { id: H.BPF_FUNC_redirect, ret: 'RET_INTEGER', args: ['ARG_ANYTHING', 'ARG_ANYTHING'], gplOnly: false, progTypes: TC_XDP },
+  { id: H.BPF_FUNC_xdp_adjust_head, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING'], gplOnly: false, progTypes: XDP },
+  { id: H.BPF_FUNC_xdp_adjust_tail, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING'], gplOnly: false, progTypes: XDP },
+  { id: H.BPF_FUNC_xdp_adjust_meta, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING'], gplOnly: false, progTypes: XDP },
+  { id: H.BPF_FUNC_get_socket_cookie, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: SKB },
+  { id: H.BPF_FUNC_get_socket_uid, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: SKB },
+  { id: H.BPF_FUNC_get_hash_recalc, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: TC },
   { id: H.BPF_FUNC_loop, ret: 'RET_INTEGER', args: ['ARG_ANYTHING', 'ARG_PTR_TO_FUNC', 'ARG_PTR_TO_STACK_OR_NULL', 'ARG_ANYTHING'], gplOnly: false },
 ];
 

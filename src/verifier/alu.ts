@@ -144,7 +144,11 @@ function aluMov(env: Env, insn: AluInsn): void {
       rs[insn.dst] = copyReg(src);
       return;
     }
-    if (src.type !== 'scalar') fail(`R${insn.src} sign-extension part of pointer`);
+    if (src.type !== 'scalar') {
+      if (!env.privileged) fail(`R${insn.src} sign-extension part of pointer`);
+      rs[insn.dst] = unknownScalar();
+      return;
+    }
     const noSext = src.umax < 1n << BigInt(sx * 8 - 1);
     if (noSext) assignScalarId(env, src);
     const d = copyReg(src);
@@ -270,6 +274,7 @@ export function checkLdImm(env: Env, insn: LdImm64Insn): void {
     return;
   }
   if (insn.src === 4) {
+    fail('missing btf func_info');
     const r = pointer('func');
     r.subprog = env.insnIdx + Number(BigInt.asIntN(32, insn.imm)) + 1;
     rs[insn.dst] = r;

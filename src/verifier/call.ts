@@ -12,7 +12,6 @@ import { tnumIsConst, tnumToString } from './tnum.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
-const KEY_VALUE_TYPES = 'fp, pkt, pkt_meta, map_key, map_value';
 
 interface CallMeta {
   map: number;
@@ -58,7 +57,7 @@ function helperMem(env: Env, regno: number, size: number, write: boolean, zeroOk
 /** check_stack_range_initialized. */
 function stackRange(env: Env, regno: number, r: RegState, size: number, write: boolean, zeroOk: boolean, meta: CallMeta | null): void {
   if (size === 0 && zeroOk) return;
-  checkStackBounds(env, r, regno, r.off, size, 'helper');
+  checkStackBounds(env, r, regno, r.off, size, write ? 'write' : 'read');
   const f: FuncState = env.cur.frames[r.frameno] ?? curFrame(env);
   let minOff: number;
   let maxOff: number;
@@ -152,7 +151,7 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
       meta.map = r.map;
       return;
     case 'ARG_PTR_TO_MAP_KEY': case 'ARG_PTR_TO_MAP_VALUE': case 'ARG_PTR_TO_MAP_VALUE_UNINIT': {
-      if (!['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value'].includes(r.type) || r.maybeNull) typeError(regno, r, KEY_VALUE_TYPES);
+      if (!['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem'].includes(r.type) || r.maybeNull) typeError(regno, r, MEM_TYPES);
       const m = env.maps[meta.map];
       if (!m) fail(arg === 'ARG_PTR_TO_MAP_KEY' ? 'invalid map_ptr to access map->key' : 'invalid map_ptr to access map->value');
       if (arg === 'ARG_PTR_TO_MAP_KEY') {
@@ -206,6 +205,7 @@ function checkMapFunc(env: Env, fid: number, map: number): void {
   if (!m) return;
   const name = `${helperName(fid)}#${fid}`;
   const bad = (): never => fail(`cannot pass map_type ${m.type} into func ${name}`);
+  if (fid === 12 && m.type !== 3) fail('expected prog array map for tail call');
   const byMap: Record<number, number[]> = {
     3: [12], 4: [22, 25, 55, 111, 121], 27: [130, 131, 134], 22: [87, 88, 89], 23: [87, 88, 89],
   };
@@ -220,7 +220,7 @@ function checkMapFunc(env: Env, fid: number, map: number): void {
 export function checkHelperCall(env: Env, fid: number): void {
   if (fid < 0 || fid >= BPF_FUNC_MAX_ID) fail(`invalid func unknown#${fid}`);
   const proto = helperProto(fid);
-  const name = helperName(fid) ?? 'unknown';
+  const name = fid === 0 ? 'bpf_unspec' : helperName(fid) ?? 'unknown';
   if (!proto || !helperAllowed(proto, env.progType)) fail(`program of this type cannot use helper ${name}#${fid}`);
   if (proto.gplOnly && env.program.license !== undefined && !isGpl(env.program.license)) {
     fail('cannot call GPL-restricted function from non-GPL compatible program');
@@ -261,8 +261,8 @@ export function checkHelperCall(env: Env, fid: number): void {
       r.ringbuf = true;
       r.maybeNull = true;
       r.memSize = meta.memSize;
+      r.id = nextId(env);
       const id = nextId(env);
-      r.id = id;
       r.refObjId = id;
       env.cur.refs.push(id);
       env.refInsn.set(id, env.insnIdx);

@@ -112,6 +112,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
           }
           return [pc + 1];
         case 'lddw':
+          if (insn.src === 4) return [pc + 2, -(pc + Number(BigInt.asIntN(32, insn.imm)) + 1 + 1)];
           return [pc + 2];
         default:
           return [pc + 1];

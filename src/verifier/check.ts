@@ -88,14 +88,18 @@ function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
     for (let i = 0; i < fr.regs.length; i++) fr.regs[i] = fix(fr.regs[i]!);
     for (const s of fr.stack) if (s.types[7] === 1) s.spilled = fix(s.spilled);
   }
-  if (isNull) st.refs = st.refs.filter((x) => x !== id);
+}
+
+function refOf(st: VState, id: number): number {
+  for (const fr of st.frames) for (const r of fr.regs) if (r.maybeNull && r.id === id && r.refObjId) return r.refObjId;
+  return 0;
 }
 
 function findGoodPktPointers(st: VState, dst: RegState, rightOpen: boolean): void {
   if (dst.off < 0 || (dst.off === 0 && rightOpen)) return;
   if (dst.umax > MAX_PACKET_OFF || dst.umax + BigInt(dst.off) > MAX_PACKET_OFF) return;
   let range = dst.off;
-  if (rightOpen) range--;
+  if (rightOpen) range++;
   for (const fr of st.frames) {
     for (const r of fr.regs) if (r.type === dst.type && r.id === dst.id) r.range = Math.max(r.range, range);
     for (const s of fr.stack) if (s.types[7] === 1 && s.spilled.type === dst.type && s.spilled.id === dst.id) s.spilled.range = Math.max(s.spilled.range, range);
@@ -243,7 +247,7 @@ export class Explorer {
         if (statesExact(sl.state, cur, live)) {
           const sizes = mapSizes(env);
           const fmt = (s: VState): string => formatFrame(s.frames[s.frames.length - 1]!, sizes, null);
-          fail(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`);
+          throw new Reject(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`, env.prevInsnIdx, `infinite loop detected at insn ${pc}`);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.stats.processed - this.prevInsns < 100) add = false;
       } else if (statesEqual(sl.state, cur, live, env.privileged, unknown)) {
@@ -283,7 +287,7 @@ export class Explorer {
       if (pc < 0 || pc >= env.slots.length) fail(`invalid insn idx ${pc} insn_cnt ${env.slots.length}`);
       const insn = env.slots[pc];
       if (!insn) fail('invalid BPF_LD_IMM insn');
-      if (++this.stats.processed > this.maxInsns) fail(`BPF program is too large. Processed ${this.stats.processed} insn`);
+      if (++this.stats.processed > this.maxInsns) throw new Reject(`BPF program is too large. Processed ${this.stats.processed} insn`, env.prevInsnIdx);
       let pruned = false;
       if (env.cfg.prunePoints[pc]) pruned = this.isStateVisited(pc);
       if (pruned) {
@@ -309,6 +313,7 @@ export class Explorer {
       }
       env.prevInsnIdx = pc;
       const next = this.step(insn, pc);
+      this.noteStack();
       if (next === 'exit') {
         if (!this.finishPath()) return;
         doPrintState = true;
@@ -376,7 +381,6 @@ export class Explorer {
       }
       case 'st': {
         const d = checkSrc(env, insn.dst);
-        if (d.type === 'ctx') fail(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
         this.checkPtrType(pc, d);
         checkMemAccess(env, insn.dst, insn.off, insn.size, true, -1, insn.imm);
         this.noteStack();
@@ -420,6 +424,19 @@ export class Explorer {
     }
   }
 
+  /** check_return_code: program types with a fixed return range. */
+  private checkReturn(r0: RegState): void {
+    const range = this.env.progType === 8 ? [0n, 1n] : null;
+    if (!range) return;
+    if (r0.type !== 'scalar') fail(`At program exit the register R0 is not a known value (${r0.type})`);
+    if (r0.smin >= range[0]! && r0.smax <= range[1]!) return;
+    let msg = 'At program exit the register R0 has';
+    if (r0.smin > -(1n << 63n)) msg += ` smin=${r0.smin}`;
+    if (r0.smax < (1n << 63n) - 1n) msg += ` smax=${r0.smax}`;
+    if (r0.smin === -(1n << 63n) && r0.smax === (1n << 63n) - 1n) msg += ' unknown scalar value';
+    fail(`${msg} should have been in [${range[0]}, ${range[1]}]`);
+  }
+
   private checkPtrType(pc: number, r: RegState): void {
     const aux = this.env.aux[pc] ?? (this.env.aux[pc] = {});
     const t = r.type;
@@ -451,9 +468,9 @@ export class Explorer {
       loadReg = insn.op === 'cmpxchg' ? 0 : insn.src;
       checkDst(env, loadReg);
     }
-    checkMemAccess(env, insn.dst, insn.off, insn.size, false, -1, null);
-    if (loadReg >= 0) checkMemAccess(env, insn.dst, insn.off, insn.size, false, loadReg, null);
-    checkMemAccess(env, insn.dst, insn.off, insn.size, true, -1, null);
+    checkMemAccess(env, insn.dst, insn.off, insn.size, false, -1, null, false, true);
+    if (loadReg >= 0) checkMemAccess(env, insn.dst, insn.off, insn.size, false, loadReg, null, false, true);
+    checkMemAccess(env, insn.dst, insn.off, insn.size, true, -1, null, false, true);
   }
 
   private checkLdAbs(insn: Insn & { kind: 'ldabs' | 'ldind' }, pc: number): number {
@@ -513,7 +530,11 @@ export class Explorer {
       syncLinked(other, ors[insn.dst]!);
     }
     if (!w32 && insn.src === null && insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne') && dst.maybeNull) {
-      markPtrOrNull(env.cur, dst.id, insn.op === 'jeq' ? false : true);
+      const ref = dst.refObjId;
+      const nullSide = insn.op === 'jeq' ? other : env.cur;
+      if (ref) nullSide.refs = nullSide.refs.filter((x) => x !== ref);
+      void refOf;
+      markPtrOrNull(env.cur, dst.id, insn.op === 'jne');
       markPtrOrNull(other, dst.id, insn.op === 'jeq');
       if (insn.op === 'jne') {
         // fall-through is the NULL side for jne: handled by the swap above
@@ -564,9 +585,10 @@ export class Explorer {
     }
     if (st.refs.length > 0) {
       const id = st.refs[0]!;
-      fail(`Unreleased reference id=${id} alloc_insn=${env.refInsn.get(id) ?? 0}`);
+      fail(`Unreleased reference id=${id} alloc_insn=${env.refInsn.get(id) ?? 0}\nBPF_EXIT instruction in main prog would lead to reference leak`);
     }
-    checkSrc(env, 0);
+    const r0 = checkSrc(env, 0);
+    this.checkReturn(r0);
     void pointer;
     forEachReg;
     return 'exit';

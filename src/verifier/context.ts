@@ -4,7 +4,7 @@
  * program may read or write, and which reads yield packet pointers.
  */
 import {
-  BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SOCKET_FILTER,
+  BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SOCKET_FILTER,
   BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP,
 } from '../isa/index.js';
 import type { RegType } from './reg-state.js';
@@ -38,7 +38,7 @@ function skbValid(off: number, size: number, write: boolean): CtxAccess {
   }
   if (inField(off, SKB.flowKeys, 8)) return null;
   if (inField(off, SKB.tstamp, 8) || inField(off, SKB.hwtstamp, 8)) return size === 8 ? { regType: 'scalar' } : null;
-  if (off === SKB.sk) return null;
+  if (off === SKB.sk) return write || size !== 8 ? null : { regType: 'sock_common' };
   if (inField(off, SKB.sk, 8)) return null;
   if (off >= SKB.tstampType && off < SKB.hwtstamp) return null;
   if (write) return size === 4 ? { regType: 'scalar' } : null;
@@ -52,8 +52,13 @@ function socketFilter(off: number, size: number, write: boolean): CtxAccess {
     return null;
   }
   if (write && !inField(off, SKB.cb0, 20)) return null;
-  const r = skbValid(off, size, write);
-  return r && r.regType === 'scalar' ? r : r === null ? null : null;
+  return skbValid(off, size, write);
+}
+
+function cgroupSkb(off: number, size: number, write: boolean): CtxAccess {
+  if (inField(off, SKB.tcClassid, 4) || inField(off, SKB.dataMeta, 4) || inField(off, SKB.wireLen, 4)) return null;
+  if (write && !(inField(off, SKB.mark, 4) || inField(off, SKB.priority, 4) || inField(off, SKB.cb0, 20) || inField(off, SKB.tstamp, 8))) return null;
+  return skbValid(off, size, write);
 }
 
 function tcClsAct(off: number, size: number, write: boolean): CtxAccess {
@@ -75,7 +80,8 @@ function xdp(off: number, size: number, write: boolean): CtxAccess {
 }
 
 function tracepoint(off: number, size: number, write: boolean): CtxAccess {
-  if (off < 8 || off >= PERF_MAX_TRACE_SIZE) return null;
+  // The kernel compares `off < sizeof(void *)` unsigned: negative offsets pass that test.
+  if ((off >= 0 && off < 8) || off >= PERF_MAX_TRACE_SIZE) return null;
   if (write) return null;
   if (off % size !== 0) return null;
   return { regType: 'scalar' };
@@ -100,6 +106,7 @@ export function ctxAccess(progType: number, off: number, size: number, write: bo
     case BPF_PROG_TYPE_XDP: return xdp(off, size, write);
     case BPF_PROG_TYPE_TRACEPOINT: return tracepoint(off, size, write);
     case BPF_PROG_TYPE_KPROBE: return kprobe(off, size, write);
+    case BPF_PROG_TYPE_CGROUP_SKB: return cgroupSkb(off, size, write);
     default: return null;
   }
 }
@@ -109,6 +116,7 @@ export function directPacketAccess(progType: number, write: boolean): boolean {
   switch (progType) {
     case BPF_PROG_TYPE_SOCKET_FILTER: return false;
     case BPF_PROG_TYPE_SCHED_CLS: case BPF_PROG_TYPE_SCHED_ACT: case BPF_PROG_TYPE_XDP: return true;
+    case BPF_PROG_TYPE_CGROUP_SKB: return !write;
     default: return !write && false;
   }
 }

@@ -229,20 +229,22 @@ function stackReadVar(env: Env, f: FuncState, r: RegState, off: number, size: nu
 }
 
 /** Alignment (check_ptr_alignment): only stack accesses are strict on x86-64. */
-function checkAlignment(r: RegState, off: number, size: number): void {
-  if (r.type !== 'fp' || size === 1) return;
+function checkAlignment(r: RegState, off: number, size: number, strict: boolean): void {
+  if ((r.type !== 'fp' && !strict) || size === 1) return;
+  const desc = r.type === 'fp' ? 'stack ' : r.type === 'map_value' ? 'value ' : r.type === 'ctx' ? 'context ' : r.type === 'mem' ? 'memory ' : '';
+  if (isPktPointer(r)) return;
   const regOff = tnumAdd(r.varOff, tnumConst(BigInt(r.off + off)));
-  if (!tnumIsAligned(regOff, size)) fail(`misaligned stack access off ${tnumShort(r)}+${r.off}+${off} size ${size}`);
+  if (!tnumIsAligned(regOff, size)) fail(`misaligned ${desc}access off ${tnumShort(r)}+${r.off}+${off} size ${size}`);
 }
 
 /**
  * check_mem_access: a load (`valueReg` = destination) or store (`valueReg` = source, -1 for
  * BPF_ST with `imm`) of `size` bytes at `regno + off`.
  */
-export function checkMemAccess(env: Env, regno: number, off: number, size: number, write: boolean, valueReg: number, imm: number | null, sx = false): void {
+export function checkMemAccess(env: Env, regno: number, off: number, size: number, write: boolean, valueReg: number, imm: number | null, sx = false, strict = false): void {
   const rs = regs(env);
   const r = rs[regno]!;
-  checkAlignment(r, off, size);
+  checkAlignment(r, off, size, strict);
   const full = off + r.off;
   const value = write && valueReg >= 0 ? rs[valueReg]! : null;
   const leak = (what: string): void => {
@@ -267,6 +269,10 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
       if (acc.regType === 'scalar') rs[valueReg] = unknownScalar();
       else {
         const p = pointer(acc.regType);
+        if (acc.regType === 'sock_common') {
+          p.maybeNull = true;
+          p.id = nextId(env);
+        }
         rs[valueReg] = p;
       }
     }

@@ -8,7 +8,7 @@ import { U32_MAX, U64_MAX, tnumIsConst, tnumIsUnknown, tnumToString } from './tn
 /** Base register types (enum bpf_reg_type). */
 export type RegType =
   | 'not_init' | 'scalar' | 'ctx' | 'map_ptr' | 'map_value' | 'map_key' | 'fp'
-  | 'pkt' | 'pkt_meta' | 'pkt_end' | 'mem' | 'func';
+  | 'pkt' | 'pkt_meta' | 'pkt_end' | 'mem' | 'func' | 'sock_common';
 
 /** One register (or spilled stack slot). Pointers keep their variable offset in the bounds. */
 export interface RegState extends ScalarBounds {

@@ -33,7 +33,12 @@ export interface VerifyResult {
 
 /** A rejection raised inside the engine: the kernel's message for the current instruction. */
 export class Reject extends Error {
-  constructor(message: string, readonly insn?: number) {
+  /**
+   * @param message the kernel's error block (one or more log lines)
+   * @param insn the instruction to report, when not the current one
+   * @param main the line to report as `error.message` (default: the last line)
+   */
+  constructor(message: string, readonly insn?: number, readonly main?: string) {
     super(message);
     this.name = 'Reject';
   }

@@ -19,6 +19,43 @@ function toSlots(insns: readonly Insn[]): Slots {
   return out;
 }
 
+/** resolve_pseudo_ldimm64: map references must name a map; direct value pointers need a one-element array. */
+function resolveMaps(slots: Slots, program: Program): void {
+  for (let pc = 0; pc < slots.length; pc++) {
+    const insn = slots[pc];
+    if (!insn || insn.kind !== 'lddw' || insn.src === 0 || insn.src === 4) continue;
+    const idx = insn.map !== undefined ? program.maps.findIndex((m) => m.name === insn.map) : Number(insn.imm & 0xffffffffn);
+    const m = program.maps[idx];
+    if (!m) throw new Reject(`fd ${insn.map ?? Number(BigInt.asIntN(32, insn.imm & 0xffffffffn))} is not pointing to valid bpf_map`, pc);
+    if (insn.src === 2 || insn.src === 6) {
+      const off = Number(insn.imm >> 32n);
+      if (off >= 1 << 29) throw new Reject(`direct value offset of ${off} is not allowed`, pc);
+      if (m.type !== 2) throw new Reject('no direct value access support for this map type', pc);
+      if (m.maxEntries !== 1 || off >= m.valueSize) throw new Reject(`invalid access to map value pointer, value_size=${m.valueSize} off=${off}`, pc);
+    }
+  }
+}
+
+/** check_max_stack_depth: the stack of every call chain, each frame rounded up to 16 bytes, fits in 512. */
+function checkStackDepth(slots: Slots, subprogs: number[], depth: Map<number, number>): void {
+  const round = (d: number): number => Math.ceil(d / 16) * 16;
+  const walk = (s: number, total: number, frames: number, seen: Set<number>): void => {
+    const t = total + round(depth.get(s) ?? 0);
+    if (t > 512) throw new Reject(`combined stack size of ${frames} calls is ${t}. Too large`, 0);
+    const i = subprogs.indexOf(s);
+    const end = subprogs[i + 1] ?? slots.length;
+    for (let pc = s; pc < end; pc++) {
+      const insn = slots[pc];
+      if (insn?.kind === 'call' && insn.target === 'local') {
+        const callee = pc + insn.imm + 1;
+        if (seen.has(callee)) continue;
+        walk(callee, t, frames + 1, new Set([...seen, callee]));
+      }
+    }
+  };
+  walk(0, 0, 1, new Set([0]));
+}
+
 function statsLine(processed: number, s: { maxStatesPerInsn: number; totalStates: number; peakStates: number }, limit: number): string {
   return `processed ${processed} insns (limit ${limit}) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read 0\n`;
 }
@@ -45,10 +82,10 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   const log = new VerifierLog(level);
   const slots = toSlots(program.insns);
   const stats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
-  const reject = (insn: number, message: string): VerifyResult => {
+  const reject = (insn: number, message: string, main?: string): VerifyResult => {
     log.write(`${message}\n`);
     log.write(statsLine(stats.processed, stats, limit));
-    return { verdict: 'rejected', error: { insn, message: message.split('\n').pop()! }, processed: stats.processed, log: log.text(), stats };
+    return { verdict: 'rejected', error: { insn, message: main ?? message.split('\n').pop()! }, processed: stats.processed, log: log.text(), stats };
   };
   if (slots.length === 0) return reject(0, 'empty program');
   if (slots.length > limit) return reject(0, `BPF program is too large. Processed ${slots.length} insn`);
@@ -56,6 +93,7 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   try {
     const subprogs = checkSubprogs(slots);
     if (level === 2) for (let i = 0; i < subprogs.length; i++) log.write(`func#${i} @${subprogs[i]}\n`);
+    resolveMaps(slots, program);
     const cfg = checkCfg(slots, subprogs, options.privileged ?? true);
     const live = liveRegisters(slots);
     if (level === 2) log.write(liveBlock(slots, live));
@@ -70,11 +108,10 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     } finally {
       Object.assign(stats, { processed: ex.stats.processed, maxStatesPerInsn: ex.stats.maxStatesPerInsn, totalStates: ex.stats.totalStates, peakStates: ex.stats.peakStates });
     }
-    let depth = 0;
-    for (const d of ex.stats.stackDepth.values()) depth = Math.max(depth, d);
-    if (depth > 512) return reject(0, `combined stack size of ${subprogs.length} calls is ${depth}. Too large`);
+    const pt = env.progType;
+    if (pt !== 2 && pt !== 5 && pt !== 7 && pt !== 17) checkStackDepth(slots, subprogs, ex.stats.stackDepth);
   } catch (e) {
-    if (e instanceof Reject) return reject(e.insn ?? env?.insnIdx ?? 0, e.message);
+    if (e instanceof Reject) return reject(e.insn ?? env?.insnIdx ?? 0, e.message, e.main);
     throw e;
   }
   if (level === 1) log.reset(0);
