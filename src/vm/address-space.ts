@@ -21,6 +21,8 @@ export interface CtxAccess {
  */
 export class Region {
   readonly view: DataView;
+  /** Permissions for helpers (probe_read of a tracepoint record); the program's are `perm` and the hook. */
+  helperPerm: number;
   constructor(
     readonly id: number,
     readonly kind: RegionKind,
@@ -34,6 +36,7 @@ export class Region {
     public tag: unknown,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.helperPerm = perm;
   }
 
   /** The region's first address. */
@@ -64,10 +67,11 @@ export class AddressSpace {
   private persistentByBytes = new Map<Uint8Array, Region>();
 
   /** Map `bytes` as a new region. */
-  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number; baseLo?: number } = {}): Region {
+  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number; baseLo?: number; helperPerm?: number } = {}): Region {
     const id = this.regions.length;
     if (id >= MAX_REGIONS) throw new PendingFault('memory', `address space full (${MAX_REGIONS} regions)`);
     const r = new Region(id, kind, name, (HI_BASE + id) | 0, opts.baseLo ?? BASE_LO, bytes, opts.size ?? bytes.length, perm, opts.ctx, opts.tag);
+    if (opts.helperPerm !== undefined) r.helperPerm = opts.helperPerm;
     this.regions.push(r);
     if (opts.persistent === true) {
       if (id !== this.persistent) throw new Error('persistent regions must be added before a run');
@@ -82,6 +86,7 @@ export class AddressSpace {
   /** Point an existing region's window at other bytes starting at `baseLo` (XDP head/tail moves). */
   remap(r: Region, bytes: Uint8Array, baseLo: number): Region {
     const n = new Region(r.id, r.kind, r.name, r.hi, baseLo, bytes, bytes.length, r.perm, r.ctx, r.tag);
+    n.helperPerm = r.helperPerm;
     this.regions[r.id] = n;
     return n;
   }
@@ -121,7 +126,7 @@ export class AddressSpace {
    * Check an access of `size` bytes and return the region and offset, or throw a
    * `PendingFault` (`out-of-bounds read of 8 bytes at stack+512`).
    */
-  check(lo: number, hi: number, size: number, write: boolean): { region: Region; off: number } {
+  check(lo: number, hi: number, size: number, write: boolean, forHelper = false): { region: Region; off: number } {
     const r = this.regionAt(lo, hi);
     const what = write ? 'write' : 'read';
     const address = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -132,8 +137,9 @@ export class AddressSpace {
     }
     const off = (lo - r.baseLo) >>> 0;
     if (off + size > r.size) throw new PendingFault('memory', `out-of-bounds ${what} of ${size} bytes at ${where}`, access);
-    if ((r.perm & (write ? PERM_WRITE : PERM_READ)) === 0) {
-      const why = r.perm === 0 ? 'inaccessible' : write ? 'read-only' : 'write-only';
+    const perm = forHelper ? r.helperPerm : r.perm;
+    if ((perm & (write ? PERM_WRITE : PERM_READ)) === 0) {
+      const why = perm === 0 ? 'inaccessible' : write ? 'read-only' : 'write-only';
       throw new PendingFault('memory', `${what} of ${size} bytes at ${where}: ${r.name} is ${why}`, access);
     }
     return { region: r, off };
@@ -143,6 +149,6 @@ export class AddressSpace {
   checkRange(addr: bigint, len: number, write: boolean): { region: Region; off: number } | undefined {
     const { lo, hi } = splitU64(BigInt.asUintN(64, addr));
     if (len === 0) return undefined;
-    return this.check(lo, hi, len, write);
+    return this.check(lo, hi, len, write, true);
   }
 }

@@ -35,6 +35,8 @@ export interface PreparedContext {
 }
 
 const ETH_HLEN = 14;
+/** The largest tracepoint record (PERF_MAX_TRACE_SIZE of Linux 6.x). */
+const PERF_MAX_TRACE_SIZE = 8192;
 /** sizeof(struct __sk_buff). */
 export const SK_BUFF_SIZE = 192;
 /** sizeof(struct xdp_md). */
@@ -130,6 +132,21 @@ function xdpAccess(bytes: Uint8Array, xdp: XdpBuffer): CtxAccess {
   };
 }
 
+/** Tracepoint context rules (tp_prog_is_valid_access): aligned reads at offsets 8 and up. */
+function tracepointAccess(bytes: Uint8Array): CtxAccess {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    load(off, size) {
+      if (off < 8) return `invalid tracepoint context access: read of ${size} bytes at ctx+${off} (the first 8 bytes are not readable)`;
+      if (off % size !== 0) return `misaligned tracepoint context access: read of ${size} bytes at ctx+${off}`;
+      return size === 1 ? BigInt(bytes[off]!) : size === 2 ? BigInt(view.getUint16(off, true)) : size === 4 ? BigInt(view.getUint32(off, true)) : view.getBigUint64(off, true);
+    },
+    store(off, size) {
+      return `tracepoint context is read-only: write of ${size} bytes at ctx+${off}`;
+    },
+  };
+}
+
 /** __sk_buff as BPF_PROG_TEST_RUN builds it for `frame` on the loopback device (eth_type_trans; tc keeps the L2 header in len). */
 function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boolean): Uint8Array {
   const skb = new Uint8Array(SK_BUFF_SIZE);
@@ -188,7 +205,16 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
     case BPF_PROG_TYPE_RAW_TRACEPOINT:
     case BPF_PROG_TYPE_KPROBE:
     case BPF_PROG_TYPE_PERF_EVENT: {
-      const bytes = (input.ctx ?? input.mem ?? new Uint8Array(0)).slice();
+      const given = input.ctx ?? input.mem ?? new Uint8Array(0);
+      if (progType === BPF_PROG_TYPE_TRACEPOINT) {
+        // The record sits in a PERF_MAX_TRACE_SIZE buffer (bytes after it read as zeros); its
+        // first 8 bytes hold a pt_regs pointer for helpers and programs may not read them.
+        const bytes = new Uint8Array(Math.max(PERF_MAX_TRACE_SIZE, given.length));
+        bytes.set(given);
+        const ctx = space.add('ctx', 'ctx', bytes, 0, { ctx: tracepointAccess(bytes), helperPerm: PERM_READ });
+        return { r1: ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
+      }
+      const bytes = given.slice();
       const ctx = add('ctx', 'ctx', bytes, PERM_READ);
       return { r1: bytes.length === 0 ? 0n : ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
     }

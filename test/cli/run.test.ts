@@ -64,8 +64,8 @@ describe('tsbpf-asm run', () => {
   });
 
   it('passes --ctx-file to a tracepoint program and reports the XDP packet in JSON', async () => {
-    const tp = put('tp.s', '.prog_type tracepoint\nr0 = *(u32 *)(r1 + 4)\nexit\n');
-    expect((await cli('run', tp, '--ctx-file', put('ctx.bin', Uint8Array.from([0, 0, 0, 0, 9, 0, 0, 0])))).out).toBe('0x9\n');
+    const tp = put('tp.s', '.prog_type tracepoint\nr0 = *(u32 *)(r1 + 12)\nexit\n');
+    expect((await cli('run', tp, '--ctx-file', put('ctx.bin', Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0])))).out).toBe('0x9\n');
     const xdp = put('w.s', 'r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 1\nif r4 > r3 goto +1\n*(u8 *)(r2 + 0) = 0xab\nr0 = 2\nexit\n');
     const r = await cli('run', xdp, '--prog-type', 'xdp', '--data-file', put('two.bin', Uint8Array.from([1, 2])), '--json');
     expect(JSON.parse(r.out)).toMatchObject({ r0: '0x2', packet: 'ab02' });

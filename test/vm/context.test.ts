@@ -181,10 +181,25 @@ exit`;
 });
 
 describe('tracepoint context', () => {
-  it('r1 points to the raw context bytes, read-only', () => {
-    const ctx = Uint8Array.from([1, 0, 0, 0, 0x2a, 0, 0, 0]);
-    const vm = new Vm({ ...assemble('r0 = *(u32 *)(r1 + 4)\nexit'), progType: 5 });
-    expect(vm.run({ ctx }).r0).toBe(42n);
-    expect(() => new Vm(assemble('r0 = *(u32 *)(r1 + 8)\nexit'), { progType: 'tracepoint' }).run({ ctx })).toThrow('out-of-bounds read of 4 bytes at ctx+8');
+  const tp = (src: string) => new Vm(assemble(src), { progType: 'tracepoint' });
+
+  it('r1 points to the raw record; reads from offset 8 on, up to PERF_MAX_TRACE_SIZE (zeros past the record)', () => {
+    const ctx = Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0x2a, 0, 0, 0]);
+    expect(tp('r0 = *(u32 *)(r1 + 8)\nexit').run({ ctx }).r0).toBe(42n);
+    expect(tp('r0 = *(u64 *)(r1 + 8184)\nexit').run({ ctx }).r0).toBe(0n);
+    expect(() => tp('r0 = *(u64 *)(r1 + 8192)\nexit').run({ ctx })).toThrow('out-of-bounds read of 8 bytes at ctx+8192');
+  });
+
+  it('refuses the first 8 bytes, misaligned reads and writes, as the kernel verifier does', () => {
+    const ctx = new Uint8Array(16);
+    expect(() => tp('r0 = *(u32 *)(r1 + 4)\nexit').run({ ctx })).toThrow('the first 8 bytes are not readable');
+    expect(() => tp('r0 = *(u32 *)(r1 + 10)\nexit').run({ ctx })).toThrow('misaligned tracepoint context access');
+    expect(() => tp('*(u32 *)(r1 + 8) = 1\nexit').run({ ctx })).toThrow('tracepoint context is read-only');
+  });
+
+  it('helpers may read the record (bpf_probe_read_str of a __data_loc string)', () => {
+    const ctx = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0x68, 0x69, 0, 0]);
+    const src = 'r3 = *(u32 *)(r1 + 8)\nr3 &= 0xffff\nr3 += r1\nr1 = r10\nr1 += -8\nr2 = 8\ncall bpf_probe_read_kernel_str\nr6 = r0\nr0 = *(u16 *)(r10 - 8)\nr0 <<= 8\nr0 |= r6\nexit';
+    expect(tp(src).run({ ctx }).r0).toBe((0x6968n << 8n) | 3n);
   });
 });

@@ -37,14 +37,14 @@ describe('VmFault', () => {
   });
 
   it('refuses writes to read-only memory', () => {
-    const p = { ...assemble('*(u8 *)(r1 + 0) = 1\nexit'), progType: 5 };
+    const p = { ...assemble('*(u8 *)(r1 + 0) = 1\nexit'), progType: 2 };
     let f: unknown;
     try {
       new Vm(p).run({ ctx: new Uint8Array(8) });
     } catch (e) {
       f = e;
     }
-    expect((f as VmFault).message).toBe('pc 0 (*(u8 *)(r1 + 0) = 0x1): write of 1 bytes at ctx+0: ctx is read-only');
+    expect((f as VmFault).message).toBe('pc 0 (*(u8 *)(r1 + 0) = 0x1): write of 1 bytes at ctx+0: ctx is read-only'); // kprobe context: plain read-only bytes
   });
 
   it('stops runaway programs at the budget', () => {
