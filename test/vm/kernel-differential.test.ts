@@ -326,6 +326,34 @@ describe.skipIf(!avail.ok)('xdp_md differential', () => {
   });
 });
 
+describe.skipIf(!avail.ok)('tracepoint context bounds', () => {
+  it('the VM reads exactly the context offsets the kernel verifier accepts', () => {
+    const mism: string[] = [];
+    const offsets = [...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 24 }, (_, i) => 8176 + i)];
+    for (const off of offsets) {
+      for (const size of [1, 2, 4, 8] as const) {
+        const program = programOf([{ kind: 'ldx', size, sx: false, dst: 0, src: 1, off }, { kind: 'alu', width: 64, op: 'mov', dst: 0, src: null, imm: 0 }, { kind: 'exit' }], { progType: 5, license: 'GPL' });
+        let kernel = true;
+        try {
+          loadProgram(program, { logLevel: 0 }).close();
+        } catch (e) {
+          if (!(e instanceof KernelError)) throw e;
+          kernel = false;
+        }
+        let vm = true;
+        try {
+          new Vm(program).run({ ctx: new Uint8Array(64) });
+        } catch (e) {
+          if (!(e instanceof VmFault)) throw e;
+          vm = false;
+        }
+        if (vm !== kernel) mism.push(`off ${off} size ${size}: vm ${vm ? 'reads' : 'faults'}, kernel ${kernel ? 'accepts' : 'rejects'}`);
+      }
+    }
+    expect(mism).toEqual([]);
+  });
+});
+
 const kb3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');
 if (avail.ok && !existsSync(kb3)) console.log(`skip: XDP differential: ${kb3} not found`);
 
