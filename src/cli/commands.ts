@@ -7,3 +7,4 @@ import './load.js';
 import './test-run.js';
 import './attach.js';
 import './kernel-lists.js';
+import './verify.js';

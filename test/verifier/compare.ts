@@ -21,8 +21,8 @@ export type VerifyFn = (program: Program) => OurAnswer;
 export interface ComparisonRow {
   readonly name: string;
   readonly kernel: Golden;
-  /** Our answer, or the message of what our verifier threw. */
-  readonly ours: OurAnswer | { readonly crash: string };
+  /** Our answer, the message of what our verifier threw, or why it was not run. */
+  readonly ours: OurAnswer | { readonly crash: string } | { readonly skipped: string };
   readonly ms: number;
   readonly sameVerdict: boolean;
   /** Both rejected and our message is a line of the kernel's error block. */
@@ -48,6 +48,8 @@ export interface ComparisonFigures {
   /** Kernel accepted, we rejected. */
   readonly falseRejects: readonly string[];
   readonly crashes: readonly string[];
+  /** Not run: projected to take longer than the suite's per-program budget. */
+  readonly skipped: readonly string[];
   /** Mean of our processed count over the kernel's, on programs where both agree on the verdict. */
   readonly processedRatioMean: number;
   readonly sameVerdictRate: number;
@@ -69,21 +71,37 @@ export function isMemorySafetyRejection(g: Golden): boolean {
   return g.verdict === 'rejected' && !NOT_MEMORY_SAFETY.some((re) => re.test(g.message ?? ''));
 }
 
-/** Run `verify` on every corpus program that has a golden and compare. */
-export function compareCorpus(corpus: readonly CorpusProgram[], goldens: ReadonlyMap<string, Golden>, verify: VerifyFn): ComparisonRow[] {
+/** Answer of a row, or null when our verifier threw or was not run. */
+export function answerOf(r: ComparisonRow): OurAnswer | null {
+  return 'verdict' in r.ours ? r.ours : null;
+}
+
+/**
+ * Run `verify` on every corpus program that has a golden and compare. `skip` may decline a
+ * program (returning why), e.g. when it would take too long; a skipped program counts as a
+ * disagreement.
+ */
+export function compareCorpus(
+  corpus: readonly CorpusProgram[], goldens: ReadonlyMap<string, Golden>, verify: VerifyFn,
+  skip: (c: CorpusProgram, kernel: Golden) => string | null = () => null,
+): ComparisonRow[] {
   const rows: ComparisonRow[] = [];
   for (const c of corpus) {
     const kernel = goldens.get(c.name);
     if (!kernel) continue;
     const t0 = performance.now();
-    let ours: OurAnswer | { crash: string };
-    try {
-      ours = verify(c.program);
-    } catch (e) {
-      ours = { crash: e instanceof Error ? e.message : String(e) };
+    let ours: ComparisonRow['ours'];
+    const why = skip(c, kernel);
+    if (why !== null) ours = { skipped: why };
+    else {
+      try {
+        ours = verify(c.program);
+      } catch (e) {
+        ours = { crash: e instanceof Error ? e.message : String(e) };
+      }
     }
     const ms = performance.now() - t0;
-    const answer = 'crash' in ours ? null : ours;
+    const answer = 'verdict' in ours ? ours : null;
     const sameVerdict = answer !== null && answer.verdict === kernel.verdict;
     const bothRejected = sameVerdict && kernel.verdict === 'rejected';
     const sameMessage = bothRejected && answer.error !== null && kernel.errorLines.includes(answer.error.message);
@@ -94,6 +112,9 @@ export function compareCorpus(corpus: readonly CorpusProgram[], goldens: Readonl
   return rows;
 }
 
+const isOtherOverAccept = (r: ComparisonRow): boolean => !r.unsafeAccept && r.kernel.verdict === 'rejected' && answerOf(r)?.verdict === 'accepted';
+const isFalseReject = (r: ComparisonRow): boolean => r.kernel.verdict === 'accepted' && answerOf(r)?.verdict === 'rejected';
+
 /** Summary figures of a comparison. */
 export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
   const total = rows.length;
@@ -102,8 +123,8 @@ export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
   const kernelRejected = rows.filter((r) => r.kernel.verdict === 'rejected').length;
   const sameMessage = rows.filter((r) => r.sameMessage).length;
   const ratios = rows
-    .filter((r) => r.sameVerdict && !('crash' in r.ours) && (r.kernel.processed ?? 0) > 0)
-    .map((r) => (r.ours as OurAnswer).processed / r.kernel.processed!);
+    .filter((r) => r.sameVerdict && answerOf(r) !== null && (r.kernel.processed ?? 0) > 0)
+    .map((r) => answerOf(r)!.processed / r.kernel.processed!);
   return {
     total,
     sameVerdict,
@@ -112,9 +133,10 @@ export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
     sameInsn: rows.filter((r) => r.sameInsn).length,
     kernelRejected,
     unsafeAccepts: rows.filter((r) => r.unsafeAccept).map((r) => r.name),
-    otherOverAccepts: rows.filter((r) => !r.unsafeAccept && r.kernel.verdict === 'rejected' && !('crash' in r.ours) && r.ours.verdict === 'accepted').map((r) => r.name),
-    falseRejects: rows.filter((r) => r.kernel.verdict === 'accepted' && !('crash' in r.ours) && r.ours.verdict === 'rejected').map((r) => r.name),
+    otherOverAccepts: rows.filter(isOtherOverAccept).map((r) => r.name),
+    falseRejects: rows.filter(isFalseReject).map((r) => r.name),
     crashes: rows.filter((r) => 'crash' in r.ours).map((r) => r.name),
+    skipped: rows.filter((r) => 'skipped' in r.ours).map((r) => r.name),
     processedRatioMean: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : 0,
     sameVerdictRate: total ? sameVerdict / total : 0,
     sameMessageRate: bothRejected ? sameMessage / bothRejected : 0,
@@ -130,7 +152,7 @@ export function formatFigures(f: ComparisonFigures): string {
     `verifier vs kernel goldens: ${f.total} programs (${f.kernelRejected} rejected by the kernel)`,
     `  same verdict            ${pct(f.sameVerdictRate)} (${f.sameVerdict}/${f.total})`,
     `  unsafe accepts          ${f.unsafeAccepts.length}${f.unsafeAccepts.length ? `: ${f.unsafeAccepts.slice(0, 5).join(', ')}${f.unsafeAccepts.length > 5 ? ', ...' : ''}` : ''}`,
-    `  other over-accepts      ${f.otherOverAccepts.length}, false rejects ${f.falseRejects.length}, crashes ${f.crashes.length}`,
+    `  other over-accepts      ${f.otherOverAccepts.length}, false rejects ${f.falseRejects.length}, crashes ${f.crashes.length}, skipped as too slow ${f.skipped.length}`,
     `  same error message      ${pct(f.sameMessageOfKernelRejected)} of kernel-rejected (${f.sameMessage}/${f.kernelRejected}); ${pct(f.sameMessageRate)} of both-rejected (${f.bothRejected})`,
     `  same error insn         ${f.sameInsn}/${f.bothRejected} of both-rejected`,
     `  processed ratio (mean)  ${f.processedRatioMean.toFixed(3)} (ours / kernel, same-verdict programs)`,
@@ -139,6 +161,7 @@ export function formatFigures(f: ComparisonFigures): string {
 
 function describeOurs(r: ComparisonRow): string {
   if ('crash' in r.ours) return `CRASH: ${r.ours.crash}`;
+  if ('skipped' in r.ours) return `not run: ${r.ours.skipped}`;
   if (r.ours.verdict === 'accepted') return `accepted (processed ${r.ours.processed})`;
   return r.ours.error ? `rejected at ${r.ours.error.insn}: ${r.ours.error.message}` : 'rejected (no error)';
 }
@@ -174,8 +197,9 @@ export function disagreementReport(rows: readonly ComparisonRow[], corpus: reado
     '```', formatFigures(f), '```', '',
     ...section('Unsafe accepts: the kernel rejects for memory safety, we accept', (r) => r.unsafeAccept),
     ...section('Crashes: our verifier threw', (r) => 'crash' in r.ours),
-    ...section('False rejects: the kernel accepts, we reject', (r) => r.kernel.verdict === 'accepted' && !('crash' in r.ours) && r.ours.verdict === 'rejected'),
-    ...section('Other over-accepts: the kernel rejects (not memory safety), we accept', (r) => !r.unsafeAccept && r.kernel.verdict === 'rejected' && !('crash' in r.ours) && r.ours.verdict === 'accepted'),
+    ...section('Not run: projected to exceed the per-program time budget', (r) => 'skipped' in r.ours),
+    ...section('False rejects: the kernel accepts, we reject', isFalseReject),
+    ...section('Other over-accepts: the kernel rejects (not memory safety), we accept', isOtherOverAccept),
     ...section('Different message: both reject, our message is not in the kernel\'s error block', (r) => r.sameVerdict && r.kernel.verdict === 'rejected' && !r.sameMessage),
     ...section('Different instruction: same message, different failing instruction', (r) => r.sameMessage && !r.sameInsn && r.kernel.insn !== null),
   ].join('\n');

@@ -11,10 +11,19 @@ export const VERIFIER_TARGETS = { sameVerdict: 0.98, sameMessage: 0.9, maxUnsafe
  * (rounded down). Raise these as the engine improves, never lower them; once they reach
  * `VERIFIER_TARGETS` set them equal to it.
  */
-export const VERIFIER_RATCHET = { sameVerdict: 0, sameMessage: 0, maxUnsafeAccepts: 1000 } as const;
+export const VERIFIER_RATCHET = { sameVerdict: 0.95, sameMessage: 0.88, maxUnsafeAccepts: 13 } as const;
 
 /**
  * The live differential (kernel-differential.test.ts): a fixed seed and run count, so its
  * figures are reproducible and can be ratcheted like the goldens' (target: no unsafe accept).
+ * Explore other programs with TSBPF_DIFF_SEED=<n> (and TSBPF_DIFF_RUNS=<n>) in the environment.
  */
-export const DIFFERENTIAL_RATCHET = { seed: 20261122, runs: 300, sameVerdict: 0, maxUnsafeAccepts: 1000 } as const;
+export const DIFFERENTIAL_RATCHET = { seed: 20261122, runs: 1000, sameVerdict: 0.95, maxUnsafeAccepts: 0 } as const;
+
+/**
+ * Time budget of the golden comparison per program: programs whose projected verification
+ * time (the kernel's processed count times our measured time per processed instruction)
+ * exceeds it are not run and count as disagreements. Keeps the suite within minutes while
+ * the engine is slower than the kernel; the issue's target (3x the kernel) fits well inside.
+ */
+export const PROGRAM_BUDGET_MS = 15_000;

@@ -23,6 +23,8 @@ export type Step =
 export interface GenProgram {
   readonly progType: number;
   readonly steps: readonly Step[];
+  /** Registers (of r0, r2..r9) given a constant before the first step; the rest start uninitialised. */
+  readonly init: readonly (readonly [Reg, number])[];
   /** Set r0 before the final exit. */
   readonly setR0: boolean;
 }
@@ -30,33 +32,42 @@ export interface GenProgram {
 export const GEN_MAP: MapDef = arrayMap('m', 16, 4);
 
 const regArb = fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<Reg>;
-const anyRegArb = fc.integer({ min: 0, max: 10 }) as fc.Arbitrary<Reg>;
 const sizeArb = fc.constantFrom<Size>(1, 2, 4, 8);
 const immArb = fc.oneof(fc.integer({ min: -4, max: 16 }), fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.constantFrom(0, 1, 8, 16, 63, 64, 255));
 const aluOpArb = fc.constantFrom<AluOp>('add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'neg');
 const jmpOpArb = fc.constantFrom<JmpOp>('jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle');
-const stackOffArb = fc.oneof(
-  fc.integer({ min: -64, max: -1 }).map((o) => o),
-  fc.integer({ min: -8, max: -1 }).map((k) => k * 8),
-  fc.constantFrom(-512, -520, -516, 0, 8, -1, -504),
+/** A stack offset: usually aligned for `size` inside the top 64 bytes, sometimes anywhere near the frame's edges. */
+const offArb = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ slot: fc.integer({ min: 1, max: 8 }), sub: fc.integer({ min: 0, max: 7 }) }).map((o) => ({ aligned: o })) },
+  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -64, max: 8 }), fc.constantFrom(-512, -520, -516, -504)).map((raw) => ({ raw })) },
 );
+type OffSpec = { readonly aligned: { slot: number; sub: number } } | { readonly raw: number };
+const offOf = (o: OffSpec, size: Size): number => ('raw' in o ? o.raw : -8 * o.aligned.slot + (o.aligned.sub % (8 / size)) * size);
+const baseArb = fc.oneof({ weight: 8, arbitrary: fc.constant<Reg>(10) }, { weight: 1, arbitrary: fc.constantFrom<Reg>(0, 1, 6, 7) });
+const srcArb = fc.oneof({ weight: 8, arbitrary: regArb }, { weight: 1, arbitrary: fc.constant<Reg>(10) });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('mov' as const), dst: regArb, imm: immArb }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('alu' as const), width: fc.constantFrom<32 | 64>(32, 64), op: aluOpArb, dst: regArb, src: fc.option(anyRegArb, { freq: 2 }), imm: immArb })
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('alu' as const), width: fc.constantFrom<32 | 64>(32, 64), op: aluOpArb, dst: regArb, src: fc.option(srcArb, { freq: 2 }), imm: immArb })
     .map((s) => (s.op === 'neg' ? { ...s, src: null, imm: 0 } : s)) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('st' as const), size: sizeArb, base: fc.constantFrom<Reg>(10, 10, 10, 0, 1, 6), off: stackOffArb, src: fc.option(anyRegArb, { freq: 2 }), imm: immArb }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('ldx' as const), size: sizeArb, dst: regArb, base: fc.constantFrom<Reg>(10, 10, 10, 0, 1, 6), off: fc.oneof(stackOffArb, fc.integer({ min: 0, max: 24 })) }) },
+  { weight: 3, arbitrary: fc.record({ size: sizeArb, base: baseArb, off: offArb, src: fc.option(srcArb, { freq: 2 }), imm: immArb })
+    .map((s) => ({ t: 'st' as const, size: s.size, base: s.base, off: s.base === 10 ? offOf(s.off, s.size) : Math.abs(offOf(s.off, s.size)) % 24, src: s.src, imm: s.imm })) },
+  { weight: 3, arbitrary: fc.record({ size: sizeArb, dst: regArb, base: baseArb, off: offArb })
+    .map((s) => ({ t: 'ldx' as const, size: s.size, dst: s.dst, base: s.base, off: s.base === 10 ? offOf(s.off, s.size) : Math.abs(offOf(s.off, s.size)) % 24 })) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('br' as const), width: fc.constantFrom<32 | 64>(32, 64), op: jmpOpArb, dst: regArb, src: fc.option(regArb, { freq: 2 }), imm: immArb, skip: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('lookup' as const), key: fc.integer({ min: 0, max: 5 }), check: fc.boolean(), into: fc.constantFrom<Reg>(6, 7) }) },
 );
+
+const INIT_REGS: readonly Reg[] = [0, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /** Random programs of up to `maxSteps` steps. */
 export function genProgramArb(maxSteps = 10): fc.Arbitrary<GenProgram> {
   return fc.record({
     progType: fc.constantFrom(SOCKET_FILTER, XDP, TRACEPOINT),
     steps: fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
-    setR0: fc.boolean(),
+    init: fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constant(0x1ff) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x1ff }) }), fc.array(immArb, { minLength: 9, maxLength: 9 }))
+      .map(([mask, vals]) => INIT_REGS.filter((_r, i) => (mask >> i) & 1).map((r) => [r, vals[INIT_REGS.indexOf(r)]!] as const)),
+    setR0: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   });
 }
 
@@ -87,7 +98,7 @@ const slotsOf = (insns: readonly Insn[]): number => insns.reduce((a, i) => a + (
 export function buildProgram(g: GenProgram): Program {
   const blocks = g.steps.map(expand);
   const tail: Insn[] = g.setR0 ? [mov64(R0, 0), exit()] : [exit()];
-  const out: Insn[] = [];
+  const out: Insn[] = g.init.map(([r, v]) => mov64(reg(r), v));
   g.steps.forEach((s, i) => {
     if (s.t !== 'br') {
       out.push(...blocks[i]!);

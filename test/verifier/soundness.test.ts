@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Program } from '../../src/isa/program.js';
+import { verify } from '../../src/verifier/index.js';
+import { Vm, VmFault, type VmFaultKind } from '../../src/vm/index.js';
+import { REPO_ROOT, loadCorpus } from './corpus.js';
+import { buildProgram, genProgramArb } from './gen/arbitrary.js';
+import { readGoldens } from './golden.js';
+
+// Soundness: a program our verifier accepts never faults in the VM, whatever the context,
+// packet and map contents. Only program faults count: running out of the VM's instruction
+// budget, or a helper the VM does not implement, say nothing about the verifier.
+const SOUNDNESS_FAULTS: ReadonlySet<VmFaultKind> = new Set(['memory', 'bad-jump', 'bad-insn', 'call-depth']);
+
+const SOCKET_FILTER = 1;
+const TRACEPOINT = 5;
+const XDP = 6;
+
+interface Inputs {
+  readonly packet: Uint8Array;
+  readonly ctx: Uint8Array;
+  readonly values: readonly Uint8Array[];
+  readonly seed: number;
+}
+
+const inputsArb: fc.Arbitrary<Inputs> = fc.record({
+  packet: fc.uint8Array({ minLength: 0, maxLength: 96 }),
+  ctx: fc.uint8Array({ minLength: 64, maxLength: 64 }),
+  values: fc.array(fc.uint8Array({ minLength: 64, maxLength: 64 }), { minLength: 4, maxLength: 4 }),
+  seed: fc.integer({ min: 1, max: 0x7fffffff }),
+});
+
+const counts = { ran: 0, notRun: 0 };
+
+/** Run once with these inputs; return the fault that counts against soundness, if any. */
+function soundnessFault(program: Program, inp: Inputs): string | null {
+  const type = program.progType ?? SOCKET_FILTER;
+  let vm: Vm;
+  try {
+    vm = new Vm(program, { progType: type, seed: inp.seed, maxInsns: 2_000_000 });
+  } catch {
+    counts.notRun++;
+    return null; // a program the VM cannot set up (unsupported map type, ...)
+  }
+  for (const def of program.maps) {
+    const m = vm.maps.get(def.name);
+    if (!m || def.keySize !== 4) continue;
+    for (let k = 0; k < Math.min(def.maxEntries, inp.values.length); k++) {
+      const key = new Uint8Array(4);
+      new DataView(key.buffer).setUint32(0, k, true);
+      try {
+        m.update(key, inp.values[k]!.subarray(0, def.valueSize));
+      } catch {
+        // maps that take no updates (ringbuf, prog array) keep their defaults
+      }
+    }
+  }
+  const input = type === XDP || type === SOCKET_FILTER ? { packet: inp.packet.length >= 14 || type === XDP ? inp.packet : new Uint8Array(14) } : type === TRACEPOINT ? { ctx: inp.ctx } : {};
+  try {
+    vm.run(input);
+    counts.ran++;
+    return null;
+  } catch (e) {
+    if (e instanceof VmFault && SOUNDNESS_FAULTS.has(e.kind)) return `${e.kind}: ${e.message}`;
+    counts.notRun++;
+    return null;
+  }
+}
+
+const accepts = (p: Program): boolean => {
+  try {
+    return verify(p, { progType: p.progType!, logLevel: 0 }).verdict === 'accepted';
+  } catch {
+    return false;
+  }
+};
+
+describe('soundness: programs we accept never fault in the VM', () => {
+  it('corpus programs we accept run without faults on random inputs', () => {
+    const goldens = readGoldens(REPO_ROOT);
+    const programs = loadCorpus()
+      .filter((c) => (goldens.get(c.name)?.processed ?? 0) < 50_000)
+      .filter((c) => accepts(c.program));
+    counts.ran = 0;
+    counts.notRun = 0;
+    const faults: string[] = [];
+    fc.assert(fc.property(fc.constantFrom(...programs), inputsArb, (c, inp) => {
+      const f = soundnessFault(c.program, inp);
+      if (f) faults.push(`${c.name}: ${f}`);
+      return f === null;
+    }), { numRuns: 400, seed: 4242 });
+    console.log(`soundness: ${programs.length} corpus programs we accept, 400 random runs (${counts.ran} completed, ${counts.notRun} ended without a program fault: budget, helper, setup), ${faults.length} faults`);
+    expect(faults).toEqual([]);
+    expect(counts.ran).toBeGreaterThan(300);
+  });
+
+  it('random programs we accept run without faults on random inputs', () => {
+    let accepted = 0;
+    counts.ran = 0;
+    counts.notRun = 0;
+    fc.assert(fc.property(genProgramArb(12), inputsArb, (g, inp) => {
+      const program = buildProgram(g);
+      if (!accepts(program)) return true;
+      accepted++;
+      const f = soundnessFault(program, inp);
+      if (f) throw new Error(`accepted by our verifier, faulted in the VM: ${f}`);
+    }), { numRuns: 600, seed: 777 });
+    console.log(`soundness: ${accepted} of 600 random programs accepted by our verifier ran without faults (${counts.ran} completed)`);
+    expect(counts.ran).toBeGreaterThan(100);
+  });
+});
