@@ -24,7 +24,7 @@ describe.skipIf(why !== null)('verifier vs live kernel (fast-check)', () => {
     const numRuns = Number(process.env['TSBPF_DIFF_RUNS'] ?? DIFFERENTIAL_RATCHET.runs);
     const unsafe: string[] = [];
     const mismatches: string[] = [];
-    fc.assert(fc.property(genProgramArb(12), (g) => {
+    fc.assert(fc.property(genProgramArb(8), (g) => {
       const program = buildProgram(g);
       const kernel = kernelGolden(program);
       let ours: string;

@@ -1,11 +1,12 @@
 /**
  * fast-check arbitraries of small verifier test programs: straight-line ALU, stack stores
- * and loads at random offsets, forward branches, map lookups with and without null checks
- * and map value accesses. Only forward jumps, so every program terminates.
+ * and loads at random offsets, forward branches, map lookups with and without null checks,
+ * map value accesses at masked variable offsets, packet accesses behind (or without, or with
+ * wrong) data_end checks, and small counted loops.
  */
 import fc from 'fast-check';
 import {
-  R0, R1, R2, R10, add64, call, exit, jeq, ldMapFd, mov64, reg, stw,
+  R0, R1, R2, R10, add64, and64, call, exit, jeq, jge, jgt, jle, ldMapFd, ldxw, mov64, reg, stw,
   type AluOp, type Insn, type JmpOp, type MapDef, type Program, type Reg, type Size,
 } from '../../../src/isa/index.js';
 import { SOCKET_FILTER, TRACEPOINT, XDP, arrayMap } from './snippets.js';
@@ -17,13 +18,16 @@ export type Step =
   | { readonly t: 'st'; readonly size: Size; readonly base: Reg; readonly off: number; readonly src: Reg | null; readonly imm: number }
   | { readonly t: 'ldx'; readonly size: Size; readonly dst: Reg; readonly base: Reg; readonly off: number }
   | { readonly t: 'br'; readonly width: 32 | 64; readonly op: JmpOp; readonly dst: Reg; readonly src: Reg | null; readonly imm: number; readonly skip: number }
-  | { readonly t: 'lookup'; readonly key: number; readonly check: boolean; readonly into: Reg };
+  | { readonly t: 'lookup'; readonly key: number; readonly check: boolean; readonly into: Reg }
+  | { readonly t: 'pkt'; readonly n: number; readonly off: number; readonly size: Size; readonly write: boolean; readonly check: 'jgt' | 'jge' | 'none' | 'wrong' }
+  | { readonly t: 'mapvar'; readonly key: number; readonly mask: number; readonly off: number; readonly size: Size; readonly check: boolean }
+  | { readonly t: 'loop'; readonly k: number; readonly op: 'jlt' | 'jne' | 'jle' };
 
 /** A generated program before expansion. */
 export interface GenProgram {
   readonly progType: number;
   readonly steps: readonly Step[];
-  /** Registers (of r0, r2..r9) given a constant before the first step; the rest start uninitialised. */
+  /** Registers (of r0, r2..r8) given a constant before the first step; the rest start uninitialised. */
   readonly init: readonly (readonly [Reg, number])[];
   /** Set r0 before the final exit. */
   readonly setR0: boolean;
@@ -43,7 +47,7 @@ const offArb = fc.oneof(
 );
 type OffSpec = { readonly aligned: { slot: number; sub: number } } | { readonly raw: number };
 const offOf = (o: OffSpec, size: Size): number => ('raw' in o ? o.raw : -8 * o.aligned.slot + (o.aligned.sub % (8 / size)) * size);
-const baseArb = fc.oneof({ weight: 8, arbitrary: fc.constant<Reg>(10) }, { weight: 1, arbitrary: fc.constantFrom<Reg>(0, 1, 6, 7) });
+const baseArb = fc.oneof({ weight: 12, arbitrary: fc.constant<Reg>(10) }, { weight: 1, arbitrary: fc.constantFrom<Reg>(0, 1, 6, 7) });
 const srcArb = fc.oneof({ weight: 8, arbitrary: regArb }, { weight: 1, arbitrary: fc.constant<Reg>(10) });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -56,16 +60,25 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     .map((s) => ({ t: 'ldx' as const, size: s.size, dst: s.dst, base: s.base, off: s.base === 10 ? offOf(s.off, s.size) : Math.abs(offOf(s.off, s.size)) % 24 })) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('br' as const), width: fc.constantFrom<32 | 64>(32, 64), op: jmpOpArb, dst: regArb, src: fc.option(regArb, { freq: 2 }), imm: immArb, skip: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('lookup' as const), key: fc.integer({ min: 0, max: 5 }), check: fc.boolean(), into: fc.constantFrom<Reg>(6, 7) }) },
+  { weight: 2, arbitrary: fc.record({
+    t: fc.constant('pkt' as const), n: fc.integer({ min: 0, max: 40 }), off: fc.integer({ min: -2, max: 40 }), size: sizeArb, write: fc.boolean(),
+    check: fc.constantFrom<'jgt' | 'jge' | 'none' | 'wrong'>('jgt', 'jgt', 'jgt', 'jge', 'none', 'wrong'),
+  }) },
+  { weight: 2, arbitrary: fc.record({
+    t: fc.constant('mapvar' as const), key: fc.integer({ min: 0, max: 4 }), mask: fc.constantFrom(0, 3, 7, 8, 15, 31, 0xff), off: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: -1, max: 16 })), size: sizeArb,
+    check: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('loop' as const), k: fc.integer({ min: 1, max: 20 }), op: fc.constantFrom<'jlt' | 'jne' | 'jle'>('jlt', 'jne', 'jle') }) },
 );
 
-const INIT_REGS: readonly Reg[] = [0, 2, 3, 4, 5, 6, 7, 8, 9];
+const INIT_REGS: readonly Reg[] = [0, 2, 3, 4, 5, 6, 7, 8];
 
 /** Random programs of up to `maxSteps` steps. */
 export function genProgramArb(maxSteps = 10): fc.Arbitrary<GenProgram> {
   return fc.record({
     progType: fc.constantFrom(SOCKET_FILTER, XDP, TRACEPOINT),
     steps: fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
-    init: fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constant(0x1ff) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x1ff }) }), fc.array(immArb, { minLength: 9, maxLength: 9 }))
+    init: fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constant(0xff) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xff }) }), fc.array(immArb, { minLength: 8, maxLength: 8 }))
       .map(([mask, vals]) => INIT_REGS.filter((_r, i) => (mask >> i) & 1).map((r) => [r, vals[INIT_REGS.indexOf(r)]!] as const)),
     setR0: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   });
@@ -89,6 +102,27 @@ function expand(s: Step): Insn[] {
       else out.push(mov64(reg(s.into), R0));
       return out;
     }
+    case 'pkt': {
+      // r4 = data, r5 = data_end (xdp_md; other context types read other fields), r9 = ctx.
+      const access: Insn = s.write ? { kind: 'stx', size: s.size, dst: 4, src: 5, off: s.off } : { kind: 'ldx', size: s.size, sx: false, dst: 3, src: 4, off: s.off };
+      const head: Insn[] = [ldxw(reg(4), reg(9), 0), ldxw(reg(5), reg(9), 4), mov64(reg(3), reg(4)), add64(reg(3), s.n)];
+      switch (s.check) {
+        case 'jgt': return [...head, jgt(reg(3), reg(5), 1), access];
+        case 'jge': return [...head, jge(reg(3), reg(5), 1), access];
+        case 'wrong': return [...head, jle(reg(3), reg(5), 1), access];
+        case 'none': return [...head, access];
+      }
+      break;
+    }
+    case 'mapvar': {
+      const access: Insn = { kind: 'ldx', size: s.size, sx: false, dst: 3, src: 0, off: s.off };
+      return [
+        stw(R10, -4, s.key), mov64(R2, R10), add64(R2, -4), ldMapFd(R1, 'm'), call(1),
+        ...(s.check ? [jeq(R0, 0, 4)] : []), ldxw(reg(3), R0, 0), and64(reg(3), s.mask), add64(R0, reg(3)), access,
+      ];
+    }
+    case 'loop':
+      return [mov64(reg(3), 0), add64(reg(3), 1), { kind: 'jmp', width: 64, op: s.op, dst: 3, src: null, imm: s.k, off: -2 }];
   }
 }
 
@@ -98,7 +132,8 @@ const slotsOf = (insns: readonly Insn[]): number => insns.reduce((a, i) => a + (
 export function buildProgram(g: GenProgram): Program {
   const blocks = g.steps.map(expand);
   const tail: Insn[] = g.setR0 ? [mov64(R0, 0), exit()] : [exit()];
-  const out: Insn[] = g.init.map(([r, v]) => mov64(reg(r), v));
+  // r9 keeps the context for packet steps; the other registers start as `init` says.
+  const out: Insn[] = [mov64(reg(9), R1), ...g.init.map(([r, v]) => mov64(reg(r), v))];
   g.steps.forEach((s, i) => {
     if (s.t !== 'br') {
       out.push(...blocks[i]!);
