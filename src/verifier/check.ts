@@ -50,6 +50,7 @@ function printState(env: Env, all: boolean): string {
 }
 
 function scratchAll(env: Env): void {
+  if (!env.log.enabled) return;
   const f = curFrame(env);
   env.scratch = { regs: new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), slots: new Set(f.stack.map((_, i) => i)) };
 }

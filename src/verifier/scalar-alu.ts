@@ -180,6 +180,13 @@ function safeToCompute(op: AluOp, width: 32 | 64, s: ScalarBounds): boolean {
  * @example const d = constBounds(3n); scalarAlu('add', 64, d, constBounds(4n)) // d is 7
  */
 export function scalarAlu(op: AluOp, width: 32 | 64, d: ScalarBounds, s: ScalarBounds): void {
+  // Fast path: both operands known exactly, so the result is the constant itself.
+  if (d.varOff.mask === 0n && s.varOff.mask === 0n && op !== 'div' && op !== 'sdiv' && op !== 'mod' && op !== 'smod'
+    && d.umin === d.umax && s.umin === s.umax && d.smin === d.smax && s.smin === s.smax
+    && (!(op === 'lsh' || op === 'rsh' || op === 'arsh') || s.umax < BigInt(width))) {
+    markKnown(d, concreteAlu(op, width, d.varOff.value, s.varOff.value));
+    return;
+  }
   if (!safeToCompute(op, width, s)) {
     markUnknownBounds(d);
     return;

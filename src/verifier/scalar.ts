@@ -202,6 +202,9 @@ export function boundOffset(r: ScalarBounds): void {
 
 /** `reg_bounds_sync`: bring tnum and all ranges into agreement. */
 export function boundsSync(r: ScalarBounds): void {
+  const v = r.varOff.value;
+  if (r.varOff.mask === 0n && r.umin === v && r.umax === v && r.smin === r.smax && r.s32min === r.s32max && r.u32min === r.u32max
+    && r.u32min === (v & U32_MAX) && r.smin === s64(v) && r.s32min === s32(v)) return;
   updateRegBounds(r);
   deduceBounds(r);
   deduceBounds(r);
