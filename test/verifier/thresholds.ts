@@ -7,18 +7,18 @@
 export const VERIFIER_TARGETS = { sameVerdict: 0.98, sameMessage: 0.9, maxUnsafeAccepts: 0 } as const;
 
 /**
- * What the suite asserts now: the figures the engine had reached when this was last raised
- * (rounded down). Raise these as the engine improves, never lower them; once they reach
- * `VERIFIER_TARGETS` set them equal to it.
+ * What the suite asserts: while the engine was below the targets, the figures it had reached
+ * (rounded down), raised as it improved and never lowered (first commit: 0.95 / 0.88 / 13).
+ * Since engine commit cce0437 (752/752 verdicts, 376/376 messages) it equals the targets.
  */
-export const VERIFIER_RATCHET = { sameVerdict: 0.95, sameMessage: 0.88, maxUnsafeAccepts: 13 } as const;
+export const VERIFIER_RATCHET = { sameVerdict: 0.98, sameMessage: 0.9, maxUnsafeAccepts: 0 } as const;
 
 /**
  * The live differential (kernel-differential.test.ts): a fixed seed and run count, so its
  * figures are reproducible and can be ratcheted like the goldens' (target: no unsafe accept).
  * Explore other programs with TSBPF_DIFF_SEED=<n> (and TSBPF_DIFF_RUNS=<n>) in the environment.
  */
-export const DIFFERENTIAL_RATCHET = { seed: 20261122, runs: 1000, sameVerdict: 0.95, maxUnsafeAccepts: 0 } as const;
+export const DIFFERENTIAL_RATCHET = { seed: 20261122, runs: 1000, sameVerdict: 0.99, maxUnsafeAccepts: 0 } as const;
 
 /**
  * Time budget of the golden comparison per program: programs whose projected verification
