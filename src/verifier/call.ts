@@ -78,7 +78,6 @@ function stackRange(env: Env, regno: number, r: RegState, size: number, write: b
     const slot = -i - 1;
     const s = f.stack[slot >> 3];
     const t = s ? s.types[slot & 7]! : STACK_INVALID;
-    env.scratch.slots.add(slot >> 3);
     if (t === STACK_MISC) continue;
     if (t === STACK_ZERO || (t === STACK_INVALID && env.privileged)) {
       if (write && s) s.types[slot & 7] = STACK_MISC;

@@ -5,6 +5,14 @@
  * jumps into the middle of `lddw`, and marks the prune points.
  */
 import type { Insn } from '../isa/index.js';
+import { helperProto } from '../isa/helper-protos.js';
+
+/** Registers a helper call reads: its declared arguments (all five when unknown). */
+function helperUses(id: number): number {
+  const p = helperProto(id);
+  const n = p ? p.args.length : 5;
+  return ((1 << (n + 1)) - 1) & ~1;
+}
 import { Reject } from './types.js';
 
 /** The program as the kernel indexes it: one entry per 8-byte slot (null for lddw's second half). */
@@ -36,8 +44,8 @@ function isLocalCall(insn: Insn | null): insn is Insn & { kind: 'call' } {
   return insn !== null && insn.kind === 'call' && insn.target === 'local';
 }
 
-/** check_subprogs: find subprograms, check calls and jumps stay inside them. */
-export function checkSubprogs(slots: Slots): number[] {
+/** check_subprogs: find subprograms, check calls and jumps stay inside them. `onFound` sees the starts before the checks. */
+export function checkSubprogs(slots: Slots, onFound?: (subprogs: number[]) => void): number[] {
   const n = slots.length;
   const starts = new Set<number>([0]);
   for (let pc = 0; pc < n; pc++) {
@@ -50,6 +58,7 @@ export function checkSubprogs(slots: Slots): number[] {
     starts.add(target);
   }
   const subprogs = [...starts].sort((a, b) => a - b);
+  onFound?.(subprogs);
   for (let s = 0; s < subprogs.length; s++) {
     const start = subprogs[s]!;
     const end = subprogs[s + 1] ?? n;
@@ -181,7 +190,7 @@ export function liveRegisters(slots: Slots): Uint16Array {
         case 'gotol': s = [pc + insn.imm + 1]; break;
         case 'may_goto': s = [pc + 1, pc + insn.off + 1]; break;
         case 'call':
-          u = insn.target === 'local' ? 0x3e : 0x3e;
+          u = insn.target === 'helper' ? helperUses(insn.imm) : 0x3e;
           d = 0x3f;
           break;
         case 'callx': u = bit(insn.reg) | 0x3e; d = 0x3f; break;
@@ -221,4 +230,70 @@ export function liveRegisters(slots: Slots): Uint16Array {
     }
   }
   return live;
+}
+
+/**
+ * Strongly connected components of the control-flow graph (compute_scc): instructions in a
+ * loop get the loop's number (1, 2, ... in the order Tarjan's algorithm completes them), others 0.
+ */
+export function sccNumbers(slots: Slots): Uint32Array {
+  const n = slots.length;
+  const succ = (pc: number): number[] => {
+    const insn = slots[pc];
+    if (!insn) return [];
+    switch (insn.kind) {
+      case 'exit': return [];
+      case 'ja': case 'gotol': return [jumpTarget(insn, pc)!];
+      case 'jmp': case 'may_goto': return [pc + 1, jumpTarget(insn, pc)!];
+      case 'lddw': return [pc + 2];
+      default: return [pc + 1];
+    }
+  };
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const out = new Uint32Array(n);
+  const stack: number[] = [];
+  let counter = 0;
+  let next = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1 || !slots[root]) continue;
+    const work: { pc: number; s: number[]; i: number }[] = [];
+    const enter = (pc: number): void => {
+      index[pc] = low[pc] = next++;
+      stack.push(pc);
+      onStack[pc] = 1;
+      work.push({ pc, s: succ(pc).filter((x) => x >= 0 && x < n), i: 0 });
+    };
+    enter(root);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      if (top.i < top.s.length) {
+        const w = top.s[top.i++]!;
+        if (index[w] === -1) enter(w);
+        else if (onStack[w]) low[top.pc] = Math.min(low[top.pc]!, index[w]!);
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.pc;
+        low[parent] = Math.min(low[parent]!, low[top.pc]!);
+      }
+      if (low[top.pc] === index[top.pc]) {
+        const members: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          members.push(w);
+        } while (w !== top.pc);
+        const selfLoop = succ(top.pc).includes(top.pc);
+        if (members.length > 1 || selfLoop) {
+          counter++;
+          for (const m of members) out[m] = counter;
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -308,8 +308,11 @@ export class Explorer {
       if (log.enabled) {
         if (scratched(env)) printInsnState(env);
         const start = log.endPos;
-        log.write(`${pc}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
-        log.prevInsnPrintPos = log.endPos - start;
+        const text = `${pc}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;
+        log.write(text);
+        // The kernel prints a map reference as an 18-character kernel address; align as it would.
+        const kernelLen = insn.kind === 'lddw' && insn.src !== 0 ? `${pc}: (18) r${insn.dst} = 0xffff000000000000\n`.length : text.length;
+        log.prevInsnPrintPos = log.endPos - start - text.length + kernelLen;
         log.prevLogPos = log.endPos;
       }
       env.prevInsnIdx = pc;

@@ -127,7 +127,7 @@ export function snum(x: bigint): string {
 /** The kernel's verbose_unum. */
 export function unum(x: bigint): string {
   const v = BigInt.asUintN(64, x);
-  return v <= 512n || BigInt.asIntN(64, v) >= -512n ? BigInt.asIntN(64, v) >= -512n && v > 512n ? BigInt.asIntN(64, v).toString() : v.toString() : `0x${v.toString(16)}`;
+  return v <= 512n ? v.toString() : `0x${v.toString(16)}`;
 }
 
 function scalarRanges(r: RegState, parts: string[]): void {

@@ -2,7 +2,7 @@
  * `verify`: predict BPF_PROG_LOAD's verdict and log for a program, offline.
  */
 import { BPF_PROG_TYPE_SOCKET_FILTER, decode, IsaError, programOf, slotIndices, type Insn, type Program } from '../isa/index.js';
-import { checkCfg, checkSubprogs, liveRegisters, type Slots } from './cfg.js';
+import { checkCfg, checkSubprogs, liveRegisters, sccNumbers, type Slots } from './cfg.js';
 import { Explorer } from './check.js';
 import { formatInsn } from './disasm.js';
 import type { Env } from './env.js';
@@ -61,13 +61,14 @@ function statsLine(processed: number, s: { maxStatesPerInsn: number; totalStates
 }
 
 function liveBlock(slots: Slots, live: Uint16Array): string {
+  const scc = sccNumbers(slots);
   let out = 'Live regs before insn:\n';
   for (let pc = 0; pc < slots.length; pc++) {
     const insn = slots[pc];
     if (!insn) continue;
     let regs = '';
     for (let r = 0; r < 10; r++) regs += (live[pc]! & (1 << r)) ? `${r}` : '.';
-    out += `    ${String(pc).padStart(3)}: ${regs} ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;
+    out += `${scc[pc] ? `${String(scc[pc]).padStart(3)} ` : '    '}${String(pc).padStart(3)}: ${regs} ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;
   }
   return out;
 }
@@ -91,8 +92,9 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   if (slots.length > limit) return reject(0, `BPF program is too large. Processed ${slots.length} insn`);
   let env: Env | undefined;
   try {
-    const subprogs = checkSubprogs(slots);
-    if (level === 2) for (let i = 0; i < subprogs.length; i++) log.write(`func#${i} @${subprogs[i]}\n`);
+    const subprogs = checkSubprogs(slots, (s) => {
+      if (level === 2) for (let i = 0; i < s.length; i++) log.write(`func#${i} @${s[i]}\n`);
+    });
     resolveMaps(slots, program);
     const cfg = checkCfg(slots, subprogs, options.privileged ?? true);
     const live = liveRegisters(slots);
