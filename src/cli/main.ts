@@ -31,7 +31,10 @@ export function errorMessage(e: unknown): string {
  * @example await runCli(['disasm', 'prog.bin'])
  */
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  await import('./commands.js');
+  const { COMMAND_FILES } = await import('./commands.js');
+  const only = argv[0] !== undefined ? COMMAND_FILES[argv[0]] : undefined;
+  if (only) await only();
+  else for (const load of Object.values(COMMAND_FILES)) await load();
   let exit = 0;
   const program = new Command('tsbpf-asm')
     .description('eBPF assembler, disassembler, VM, verifier and kernel loader')
