@@ -7,7 +7,9 @@
 // TypeScript, so this script first compiles the repository (tsc -p tsconfig.json, the same
 // strict settings the tests type-check with) into node_modules/.cache/tsbpf-verifier-goldens, then runs
 // test/verifier/kernel/record.js from there against this checkout. With a filter, only the
-// programs whose name contains it are re-recorded; the other goldens are kept.
+// programs whose name contains it are re-recorded; the other goldens are kept. Without a
+// filter it also records the kernel's level-1 and level-2 logs of the hand-written programs
+// into test/verifier/goldens/logs/.
 // Never hand-edit the goldens: re-run this script.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ try {
   }
   const mod = await import(pathToFileURL(join(out, 'test', 'verifier', 'kernel', 'record.js')).href);
   mod.recordGoldens(root, (line) => console.log(line), process.argv[2]);
+  if (process.argv[2] === undefined) mod.recordLogGoldens(root, (line) => console.log(line));
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

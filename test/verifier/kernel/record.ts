@@ -2,9 +2,10 @@
  * Record the kernel's verdicts on the corpus into `goldens/<family>.json`.
  * Driven by `scripts/record-verifier-goldens.mjs` (root, bpf(2)); never run by the test suite.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCorpus } from '../corpus.js';
+import { handCorpus, loadCorpus } from '../corpus.js';
+import { LOG_LEVELS, logGoldenDir, logGoldenFile, normalizeLog } from '../log-golden.js';
 import { goldenDir, programDigest, type Golden, type GoldenFile } from '../golden.js';
 import { BPF_LOG_LEVEL1, BPF_LOG_STATS, bpfUnavailableReason, kernelLoad } from './bpf.js';
 import { parseKernelLog } from './log.js';
@@ -66,4 +67,29 @@ export function recordGoldens(root: string, print: (line: string) => void, filte
     writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
   }
   print(`recorded ${n} programs (${accepted} accepted, ${n - accepted} rejected) from kernel ${kernel} into ${dir}`);
+}
+
+/** Largest kernel processed count of a hand-written program whose logs are recorded. */
+export const LOG_GOLDEN_MAX_PROCESSED = 200;
+
+/**
+ * Record the kernel's level-1 and level-2 logs (no stats: they carry timings) of the
+ * hand-written corpus into `goldens/logs/`, normalised by `normalizeLog`.
+ */
+export function recordLogGoldens(root: string, print: (line: string) => void): void {
+  const dir = logGoldenDir(root);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for (const c of handCorpus(root)) {
+    const probe = kernelLoad(c.program, { progType: c.program.progType!, logLevel: BPF_LOG_STATS });
+    const processed = parseKernelLog(probe.log).processed ?? 0;
+    if (processed > LOG_GOLDEN_MAX_PROCESSED) continue;
+    for (const level of LOG_LEVELS) {
+      const r = kernelLoad(c.program, { progType: c.program.progType!, logLevel: level });
+      writeFileSync(`${dir}/${logGoldenFile(c.name, level)}`, normalizeLog(r.log));
+      n++;
+    }
+  }
+  print(`recorded ${n} kernel logs (levels ${LOG_LEVELS.join(', ')}) of ${readdirSync(dir).length / LOG_LEVELS.length} hand-written programs into ${dir}`);
 }
