@@ -38,9 +38,8 @@ describe('socket filter context', () => {
     expect(vm.run({ packet: frame([], 0x88b5, [2, 0, 0, 0, 0, 1]) }).r0).toBe(3n);
   });
 
-  it('refuses IPv4 / IPv6 frames shorter than their header, as BPF_PROG_TEST_RUN does', () => {
-    expect(() => sf('exit').run({ packet: frame([1, 2, 3], 0x0800) })).toThrow('an IPv4 frame needs at least 34 bytes, got 17');
-    expect(() => sf('exit').run({ packet: frame(new Array<number>(39).fill(0), 0x86dd) })).toThrow('an IPv6 frame needs at least 54 bytes');
+  it('runs IPv4 frames shorter than their header too (BPF_PROG_TEST_RUN would refuse them)', () => {
+    expect(sf('r0 = *(u32 *)(r1 + 0)\nexit').run({ packet: frame([1, 2, 3], 0x0800) }).r0).toBe(3n);
     expect(sf('r0 = *(u32 *)(r1 + 16)\nexit').run({ packet: frame(new Array<number>(20).fill(0), 0x0800) }).r0).toBe(0x0008n);
   });
 

@@ -262,19 +262,19 @@ describe.skipIf(!avail.ok)('__sk_buff differential', () => {
         }
         try {
           for (const frame of frames) {
-            let kernel: number | string;
+            let kernel: number;
             try {
               kernel = kp.testRun({ data: frame }).retval;
             } catch (e) {
               if (!(e instanceof KernelError)) throw e;
-              kernel = 'EINVAL';
+              continue; // test_run refuses IPv4 / IPv6 frames shorter than their header; the VM runs them
             }
             let vm: number | string;
             try {
               vm = Number(new Vm(program).run({ packet: frame }).r0);
             } catch (e) {
               if (!(e instanceof VmFault)) throw e;
-              vm = 'EINVAL';
+              vm = e.message;
             }
             // data / data_end / data_meta / sk are pointers: the kernel reports their low 32 bits, which differ
             const pointer = (progType === 3 && [76, 80, 140].includes(off)) || off === 168; // sk: the VM has no socket (NULL)
