@@ -6,6 +6,7 @@
 import { aluFamily, divFamily, jumpsFamily, r10Family, stackFamily, uninitFamily } from './families-basic.js';
 import { atomicFamily, callsFamily, helpersFamily, largeFamily, loopsFamily, retvalFamily } from './families-flow.js';
 import { ctxFamily, mapValueFamily, nullCheckFamily, packetFamily } from './families-mem.js';
+import { randomFamily } from './families-random.js';
 import type { CorpusProgram } from './snippets.js';
 
 export type { CorpusProgram } from './snippets.js';
@@ -16,6 +17,7 @@ export function generateCorpus(): CorpusProgram[] {
     uninitFamily(), stackFamily(), r10Family(), divFamily(), aluFamily(), jumpsFamily(),
     mapValueFamily(), nullCheckFamily(), packetFamily(), ctxFamily(),
     loopsFamily(), callsFamily(), helpersFamily(), retvalFamily(), atomicFamily(), largeFamily(),
+    randomFamily(),
   ];
   return families.flatMap((f) => f.programs);
 }
