@@ -31,6 +31,10 @@ export function errorMessage(e: unknown): string {
  * @example await runCli(['disasm', 'prog.bin'])
  */
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (io === defaultIo && !epipeHandled) {
+    epipeHandled = true;
+    exitQuietlyOnEpipe(process.stdout);
+  }
   const { COMMAND_FILES } = await import('./commands.js');
   const only = argv[0] !== undefined ? COMMAND_FILES[argv[0]] : undefined;
   if (only) await only();
@@ -58,6 +62,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     return 1;
   }
 }
+
+/** A closed pipe on stdout (`tsbpf-asm ... | head`) ends the process quietly, as other Unix tools do. */
+function exitQuietlyOnEpipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+let epipeHandled = false;
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
