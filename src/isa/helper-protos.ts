@@ -54,6 +54,8 @@ export interface HelperProto {
   readonly mapTypes?: readonly number[];
   /** Program types that may call it; undefined = every type. */
   readonly progTypes?: readonly number[];
+  /** Only for loaders with CAP_PERFMON (bpf_base_func_proto's perfmon section). */
+  readonly perfmon?: boolean;
 }
 
 const SKB = [BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_CGROUP_SKB];
@@ -61,7 +63,7 @@ const TC = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT];
 const TC_XDP = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_XDP];
 const XDP = [BPF_PROG_TYPE_XDP];
 const TRACING = [BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT];
-const probeRead = (id: number): HelperProto => ({ id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: true });
+const probeRead = (id: number): HelperProto => ({ id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: true, perfmon: true });
 const noArgs = (id: number, gplOnly = false): HelperProto => ({ id, ret: 'RET_INTEGER', args: [], gplOnly });
 
 const PROTOS: readonly HelperProto[] = [
@@ -84,9 +86,9 @@ const PROTOS: readonly HelperProto[] = [
   noArgs(H.BPF_FUNC_get_current_pid_tgid),
   noArgs(H.BPF_FUNC_get_current_uid_gid),
   { id: H.BPF_FUNC_get_current_comm, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE'], gplOnly: false },
-  { id: H.BPF_FUNC_trace_printk, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE'], gplOnly: true },
+  { id: H.BPF_FUNC_trace_printk, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE'], gplOnly: true, perfmon: true },
   {
-    id: H.BPF_FUNC_snprintf, ret: 'RET_INTEGER', gplOnly: true,
+    id: H.BPF_FUNC_snprintf, ret: 'RET_INTEGER', gplOnly: true, perfmon: true,
     args: ['ARG_PTR_TO_MEM_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_PTR_TO_CONST_STR', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO'],
   },
   { id: H.BPF_FUNC_tail_call, ret: 'RET_VOID', args: ['ARG_PTR_TO_CTX', 'ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [3] },
@@ -103,7 +105,7 @@ const PROTOS: readonly HelperProto[] = [
   noArgs(H.BPF_FUNC_ktime_get_coarse_ns),
   noArgs(H.BPF_FUNC_ktime_get_tai_ns),
   noArgs(H.BPF_FUNC_get_numa_node_id),
-  noArgs(H.BPF_FUNC_get_current_task),
+  { ...noArgs(H.BPF_FUNC_get_current_task), perfmon: true },
   { id: H.BPF_FUNC_skb_load_bytes, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE'], gplOnly: false, progTypes: SKB },
   { id: H.BPF_FUNC_skb_store_bytes, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', 'ARG_ANYTHING', 'ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_ANYTHING'], gplOnly: false, progTypes: TC },
   { id: H.BPF_FUNC_redirect, ret: 'RET_INTEGER', args: ['ARG_ANYTHING', 'ARG_ANYTHING'], gplOnly: false, progTypes: TC_XDP },
@@ -135,6 +137,7 @@ export function helperProtos(): readonly HelperProto[] {
  * Whether a program type may call the helper (the kernel's get_func_proto returning non-NULL),
  * for a privileged loader.
  */
-export function helperAllowed(proto: HelperProto, progType: number): boolean {
+export function helperAllowed(proto: HelperProto, progType: number, privileged = true): boolean {
+  if (proto.perfmon && !privileged) return false;
   return proto.progTypes === undefined || proto.progTypes.includes(progType);
 }

@@ -220,7 +220,7 @@ export function checkHelperCall(env: Env, fid: number): void {
   if (fid < 0 || fid >= BPF_FUNC_MAX_ID) fail(`invalid func unknown#${fid}`);
   const proto = helperProto(fid);
   const name = fid === 0 ? 'bpf_unspec' : helperName(fid) ?? 'unknown';
-  if (!proto || !helperAllowed(proto, env.progType)) fail(`program of this type cannot use helper ${name}#${fid}`);
+  if (!proto || !helperAllowed(proto, env.progType, env.privileged)) fail(`program of this type cannot use helper ${name}#${fid}`);
   if (proto.gplOnly && env.program.license !== undefined && !isGpl(env.program.license)) {
     fail('cannot call GPL-restricted function from non-GPL compatible program');
   }

@@ -301,8 +301,9 @@ export class Explorer {
         continue;
       }
       if (log.level === 2 && doPrintState) {
+        const keep = env.scratch;
         log.write(`\nfrom ${env.prevInsnIdx} to ${pc}:${printState(env, true)}\n`);
-        scratchAll(env);
+        env.scratch = keep;
         doPrintState = false;
       }
       if (log.enabled) {
@@ -323,7 +324,8 @@ export class Explorer {
         doPrintState = true;
         continue;
       }
-      if (next === 'call') {
+      if (next === 'call') continue;
+      if (next === 'return') {
         doPrintState = true;
         continue;
       }
@@ -354,7 +356,7 @@ export class Explorer {
   }
 
   /** One instruction; returns the next slot, 'exit' when the path ends, or 'call' after a frame change. */
-  private step(insn: Insn, pc: number): number | 'exit' | 'call' {
+  private step(insn: Insn, pc: number): number | 'exit' | 'call' | 'return' {
     const env = this.env;
     switch (insn.kind) {
       case 'alu':
@@ -569,7 +571,7 @@ export class Explorer {
     return 'call';
   }
 
-  private exit(): number | 'exit' | 'call' {
+  private exit(): number | 'exit' | 'return' {
     const env = this.env;
     const st = env.cur;
     if (st.frames.length > 1) {
@@ -584,14 +586,14 @@ export class Explorer {
         const sizes = mapSizes(env);
         env.log.write(`returning from callee:\n${formatFrame(callee, sizes, null)}\nto caller at ${env.insnIdx}:\n${formatFrame(caller, sizes, null)}\n`);
       }
-      scratchAll(env);
-      return 'call';
+      return 'return';
     }
     if (st.refs.length > 0) {
       const id = st.refs[0]!;
       fail(`Unreleased reference id=${id} alloc_insn=${env.refInsn.get(id) ?? 0}\nBPF_EXIT instruction in main prog would lead to reference leak`);
     }
     const r0 = checkSrc(env, 0);
+    if (!env.privileged && r0.type !== 'scalar') fail('R0 leaks addr as return value');
     this.checkReturn(r0);
     void pointer;
     forEachReg;
