@@ -41,6 +41,8 @@ export interface ComparisonFigures {
   readonly bothRejected: number;
   readonly sameMessage: number;
   readonly sameInsn: number;
+  /** Programs both rejected where the kernel's log names the failing instruction. */
+  readonly bothRejectedWithInsn: number;
   readonly kernelRejected: number;
   readonly unsafeAccepts: readonly string[];
   /** Kernel rejected for a reason that is not memory safety (complexity, unreachable code, ...), we accepted. */
@@ -131,6 +133,7 @@ export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
     bothRejected,
     sameMessage,
     sameInsn: rows.filter((r) => r.sameInsn).length,
+    bothRejectedWithInsn: rows.filter((r) => r.sameVerdict && r.kernel.verdict === 'rejected' && r.kernel.insn !== null).length,
     kernelRejected,
     unsafeAccepts: rows.filter((r) => r.unsafeAccept).map((r) => r.name),
     otherOverAccepts: rows.filter(isOtherOverAccept).map((r) => r.name),
@@ -154,7 +157,7 @@ export function formatFigures(f: ComparisonFigures): string {
     `  unsafe accepts          ${f.unsafeAccepts.length}${f.unsafeAccepts.length ? `: ${f.unsafeAccepts.slice(0, 5).join(', ')}${f.unsafeAccepts.length > 5 ? ', ...' : ''}` : ''}`,
     `  other over-accepts      ${f.otherOverAccepts.length}, false rejects ${f.falseRejects.length}, crashes ${f.crashes.length}, skipped as too slow ${f.skipped.length}`,
     `  same error message      ${pct(f.sameMessageOfKernelRejected)} of kernel-rejected (${f.sameMessage}/${f.kernelRejected}); ${pct(f.sameMessageRate)} of both-rejected (${f.bothRejected})`,
-    `  same error insn         ${f.sameInsn}/${f.bothRejected} of both-rejected`,
+    `  same error insn         ${f.sameInsn}/${f.bothRejectedWithInsn} of both-rejected where the kernel's log names it`,
     `  processed ratio (mean)  ${f.processedRatioMean.toFixed(3)} (ours / kernel, same-verdict programs)`,
   ].join('\n');
 }

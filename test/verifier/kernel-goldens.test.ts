@@ -6,7 +6,7 @@ import { verify } from '../../src/verifier/index.js';
 import { compareCorpus, disagreementReport, figuresOf, formatFigures, type ComparisonRow } from './compare.js';
 import { REPO_ROOT, loadCorpus } from './corpus.js';
 import { readGoldens } from './golden.js';
-import { PROGRAM_BUDGET_MS, VERIFIER_RATCHET, VERIFIER_TARGETS } from './thresholds.js';
+import { PROGRAM_BUDGET_MS, SAME_INSN_RATCHET, VERIFIER_RATCHET, VERIFIER_TARGETS } from './thresholds.js';
 
 // Our verifier against the kernel's recorded answers on the whole corpus. The suite asserts
 // VERIFIER_RATCHET (the engine's figures at the last raise, never lowered) until the engine
@@ -52,6 +52,11 @@ describe('verifier vs kernel goldens', () => {
 
   it(`same error message on at least ${VERIFIER_RATCHET.sameMessage * 100}% of kernel-rejected programs (target ${VERIFIER_TARGETS.sameMessage * 100}%)`, () => {
     expect(figuresOf(rows).sameMessageOfKernelRejected).toBeGreaterThanOrEqual(Math.min(VERIFIER_RATCHET.sameMessage, VERIFIER_TARGETS.sameMessage));
+  });
+
+  it(`same failing instruction on at least ${SAME_INSN_RATCHET * 100}% of both-rejected programs whose kernel log names it`, () => {
+    const f = figuresOf(rows);
+    expect(f.sameInsn / Math.max(1, f.bothRejectedWithInsn)).toBeGreaterThanOrEqual(SAME_INSN_RATCHET);
   });
 
   it('the ratchet never claims more than the targets', () => {
