@@ -18,7 +18,8 @@ export function isFaultRow(prog: CompiledProgram, r: number): boolean {
 
 /**
  * Split `prog` into blocks: a block starts at slot 0, at every jump or call target, after
- * every instruction that leaves straight-line code (jumps, calls, exit), at every fault row,
+ * every instruction that leaves straight-line code (jumps, calls, exit, LD_ABS/LD_IND, which
+ * exit when out of range), at every fault row,
  * at every function address a `lddw` takes, and at `extra` (slots entered from elsewhere).
  */
 export function planBlocks(prog: CompiledProgram, extra: Iterable<number>): BlockPlan {
@@ -42,7 +43,7 @@ export function planBlocks(prog: CompiledProgram, extra: Iterable<number>): Bloc
         if (insn.target === 'local') lead[code[r * 4 + 1]!] = 1;
         lead[r + 1] = 1;
         break;
-      case 'callx': case 'exit':
+      case 'callx': case 'exit': case 'ldabs': case 'ldind':
         lead[r + 1] = 1;
         break;
       case 'lddw':

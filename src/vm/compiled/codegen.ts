@@ -55,7 +55,7 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
   const plan = planBlocks(prog, opts.extraBlocks);
   const code = prog.code;
   const k = plan.starts.length;
-  const w = new WasmWriter();
+  const w = new WasmWriter((code.length >> 2) * 40 + 1024);
   // Depth bookkeeping: `cur` = current block, `nest` = if/block levels opened inside it.
   let cur = 0;
   let nest = 0;
@@ -309,7 +309,8 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
         reload();
         resetCaches();
         w.get(O).i32(L.JS_EXIT).op(W.i32Eq).op(W.brIf).u32(depthExit());
-        return false;
+        goto(pc + 1);
+        return true;
     }
   }
 
@@ -459,11 +460,13 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
       w.op(W.br).u32(1).op(W.end);
     }
     w.get(A).i64(32, 0).op(W.i64ShrU).op(W.i32WrapI64).tee(E).i32(L.TABLE_CAP).op(W.i32LtU).op2(W.if, BLOCK);
-    w.get(A).i64(-1, 0).op(W.i64And).i64(size, 0).op(W.i64Add);
-    w.get(E).i32(4).op(W.i32Shl).tee(E).mem(W.i64Load32U, L.OFF_TABLE + limitOffset).op(W.i64LeU).op2(W.if, BLOCK);
+    w.get(E).i32(4).op(W.i32Shl).set(E);
+    // (offset - window start) as u32: below the window it is above any size
+    w.get(A).op(W.i32WrapI64).get(E).mem(W.i32Load, L.OFF_TABLE + 12).op(W.i32Sub).op(W.i64ExtendI32U).i64(size, 0).op(W.i64Add);
+    w.get(E).mem(W.i64Load32U, L.OFF_TABLE + limitOffset).op(W.i64LeU).op2(W.if, BLOCK);
     if (site >= 0) {
-      w.get(A).i64(0, -1).op(W.i64And).set(cMin);
-      w.get(E).mem(W.i64Load32U, L.OFF_TABLE + limitOffset).i64(1 - size, -1).op(W.i64Add).set(cLim);
+      w.get(A).i64(0, -1).op(W.i64And).get(E).mem(W.i64Load32U, L.OFF_TABLE + 12).op(W.i64Or).set(cMin);
+      w.get(E).mem(W.i64Load32U, L.OFF_TABLE + limitOffset).i64(1 - size, (1 - size) >> 31).op(W.i64Add).set(cLim);
       w.get(E).mem(W.i32Load, L.OFF_TABLE).set(cBias);
     }
     w.get(A).op(W.i32WrapI64).get(E).mem(W.i32Load, L.OFF_TABLE).op(W.i32Add);
@@ -510,7 +513,7 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
 /** Whether an instruction ends straight-line code. */
 function endsBlock(insn: Insn): boolean {
   switch (insn.kind) {
-    case 'jmp': case 'ja': case 'gotol': case 'may_goto': case 'call': case 'callx': case 'exit':
+    case 'jmp': case 'ja': case 'gotol': case 'may_goto': case 'call': case 'callx': case 'exit': case 'ldabs': case 'ldind':
       return true;
     default:
       return false;
@@ -524,7 +527,11 @@ function section(out: WasmWriter, id: number, body: WasmWriter): void {
 
 /** Wrap the body of `run` into a module with its types, imports and export. */
 function assembleModule(body: Uint8Array, sites: number): Uint8Array {
-  const m = new WasmWriter();
+  const locals = new WasmWriter();
+  locals.u32(2 + 2 * sites).u32(14).op(T.i64).u32(5).op(T.i32);
+  for (let i = 0; i < sites; i++) locals.u32(2).op(T.i64).u32(1).op(T.i32);
+  const fnSize = locals.length + body.length;
+  const m = new WasmWriter(fnSize + 256);
   m.raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const types = new WasmWriter().u32(4);
   types.op(T.func).u32(2).op(T.i32).op(T.i32).u32(1).op(T.i32);
@@ -532,20 +539,17 @@ function assembleModule(body: Uint8Array, sites: number): Uint8Array {
   types.op(T.func).u32(5).op(T.i32).op(T.i32).op(T.i32).op(T.i32).op(T.i32).u32(0);
   types.op(T.func).u32(1).op(T.i32).u32(1).op(T.i32);
   section(m, 1, types);
-  const imports = new WasmWriter().u32(4);
-  imports.name('e').name('m').op(2).op(1).u32(L.MEMORY_PAGES).u32(L.MEMORY_PAGES);
-  imports.name('e').name('js').op(0).u32(0);
-  imports.name('e').name('ld').op(0).u32(1);
-  imports.name('e').name('st').op(0).u32(2);
-  section(m, 2, imports);
+  section(m, 2, IMPORTS);
   section(m, 3, new WasmWriter().u32(1).u32(3));
   section(m, 7, new WasmWriter().u32(1).name('run').op(0).u32(3));
-  const fn = new WasmWriter();
-  fn.u32(2 + 2 * sites).u32(14).op(T.i64).u32(5).op(T.i32);
-  for (let i = 0; i < sites; i++) fn.u32(2).op(T.i64).u32(1).op(T.i32);
-  fn.raw(body);
-  const codeSec = new WasmWriter().u32(1);
-  codeSec.u32(fn.length).raw(fn.finish());
-  section(m, 10, codeSec);
+  // code section: one body = size, locals, instructions
+  const head = new WasmWriter().u32(1).u32(fnSize);
+  m.op(10).u32(head.length + fnSize).raw(head.finish()).raw(locals.finish()).raw(body);
   return m.finish();
 }
+
+const IMPORTS = new WasmWriter().u32(4);
+IMPORTS.name('e').name('m').op(2).op(1).u32(L.MEMORY_PAGES).u32(L.MEMORY_PAGES);
+IMPORTS.name('e').name('js').op(0).u32(0);
+IMPORTS.name('e').name('ld').op(0).u32(1);
+IMPORTS.name('e').name('st').op(0).u32(2);

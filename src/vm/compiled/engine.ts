@@ -14,6 +14,8 @@ interface ProgramCode {
 }
 
 const TWO32 = 4294967296;
+/** Rows above which a program is not compiled (V8 limits a br_table to 65,520 targets). */
+const MAX_ROWS = 60_000;
 /** Budgets above this are treated as this (2^52 instructions never run out in practice). */
 const MAX_LEFT = 2 ** 52;
 
@@ -30,6 +32,7 @@ export class CompiledEngine {
   readonly memory = new Wasm.Memory({ initial: L.MEMORY_PAGES, maximum: L.MEMORY_PAGES });
   private readonly i32 = new Int32Array(this.memory.buffer);
   private readonly codes = new Map<CompiledProgram, ProgramCode>();
+  private readonly tooBig = new WeakSet<CompiledProgram>();
   private mirror: RegionMirror | undefined;
   private m: Machine | undefined;
   private exec0 = 0;
@@ -38,12 +41,6 @@ export class CompiledEngine {
   /** The bytes of the stack frame at `depth`: the VM maps them as its stack regions. */
   stackBytes(depth: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, L.OFF_STACKS + depth * STACK_SIZE, STACK_SIZE);
-  }
-
-  /** Compile `prog` now (normally done on first run). Returns the WebAssembly bytes' length. */
-  prepare(m: Machine, prog: CompiledProgram): number {
-    this.bind(m);
-    return this.codeFor(prog).extra.size >= 0 ? prog.slots : 0;
   }
 
   /**
@@ -56,6 +53,11 @@ export class CompiledEngine {
       return;
     }
     const mirror = this.bind(m);
+    if (this.codeFor(entry) === undefined) {
+      // too big for one WebAssembly function: the interpreter runs it
+      interpret(m, entry, pc);
+      return;
+    }
     this.exec0 = m.executed;
     this.budget0 = Math.max(0, Math.min(m.maxInsns - m.executed, MAX_LEFT));
     this.fromMachine();
@@ -65,6 +67,7 @@ export class CompiledEngine {
     try {
       for (;;) {
         const c = this.codeFor(prog);
+        if (c === undefined) throw new VmFault('setup', -1, '', `compiled engine: a program of ${prog.slots} slots is too big to compile (limit ${MAX_ROWS}); use the interpreter`);
         const st = c.run(pc);
         if (st === L.RUN_DONE) break;
         if (st === L.RUN_SWITCH) {
@@ -78,8 +81,8 @@ export class CompiledEngine {
         if (c.extra.has(at)) throw new VmFault('setup', -1, '', `internal error: slot ${at} has no block`);
         c.extra.add(at);
         this.codes.delete(prog);
-        this.codeFor(prog, c.extra);
         pc = at;
+        if (this.codeFor(prog, c.extra) === undefined) throw new VmFault('setup', -1, '', `internal error: cannot recompile with a block at slot ${at}`);
       }
     } finally {
       mirror.syncOut();
@@ -102,14 +105,25 @@ export class CompiledEngine {
     return this.mirror;
   }
 
-  private codeFor(prog: CompiledProgram, extra: Set<number> = new Set()): ProgramCode {
+  /** The compiled code of `prog`, compiled now if needed; undefined when it cannot be (too big). */
+  private codeFor(prog: CompiledProgram, extra: Set<number> = new Set()): ProgramCode | undefined {
     const have = this.codes.get(prog);
     if (have !== undefined) return have;
+    if (this.tooBig.has(prog) || prog.code.length / 4 > MAX_ROWS) {
+      this.tooBig.add(prog);
+      return undefined;
+    }
     const m = this.m!;
-    let index = m.programs.indexOf(prog);
-    if (index < 0) index = m.programs.push(prog) - 1;
-    const bytes = compileToWasm(prog, { progIndex: index, stackRegion0: m.stacks[0]!.id, extraBlocks: extra });
-    const inst = new Wasm.Instance(new Wasm.Module(bytes), {
+    const index = this.indexOf(prog);
+    let module: object;
+    try {
+      module = new Wasm.Module(compileToWasm(prog, { progIndex: index, stackRegion0: m.stacks[0]!.id, extraBlocks: extra }));
+    } catch {
+      // an implementation limit of the WebAssembly engine (function size, locals)
+      this.tooBig.add(prog);
+      return undefined;
+    }
+    const inst = new Wasm.Instance(module, {
       e: {
         m: this.memory,
         js: (op: number, pc: number) => this.js(prog, op, pc),

@@ -8,7 +8,8 @@
  *   104    program index to resume   108  slot to resume (or the slot that needs a block)
  *   112    high word of a slow-path load
  *   128    call frames: per depth r6-r10 (5 x i64), return slot (i32), return program (i32)
- *   1024   region table: per region index (hi word - HI_BASE) [bias, readable size, writable size, pad]
+ *   1024   region table: per region index (hi word - HI_BASE) [linear base - window start,
+ *          readable size, writable size, window start (baseLo - BASE_LO)]
  *   66560  the 8 stack frames, 512 bytes each (the stack regions' bytes live here)
  *   73728  pool for mirrored regions (context-free memory: raw memory, packets, map values)
  */

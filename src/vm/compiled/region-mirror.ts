@@ -1,9 +1,11 @@
-import { PERM_READ, PERM_WRITE, type AddressSpace, type Region } from '../address-space.js';
+import { BASE_LO, PERM_READ, PERM_WRITE, type AddressSpace, type Region } from '../address-space.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../machine.js';
 import * as L from './layout.js';
 import type { WasmMemory } from './wasm-api.js';
 
 interface Mirrored {
+  readonly id: number;
+  /** The region object copied (a remap replaces it). */
   readonly region: Region;
   /** Offset of the copy in the WebAssembly memory. */
   readonly lin: number;
@@ -11,6 +13,9 @@ interface Mirrored {
   /** Writable when last synced in: its copy may hold newer bytes. */
   writable: boolean;
 }
+
+/** Windows must start below this offset from BASE_LO and be smaller than this to be copied. */
+const MAX_WINDOW = 1 << 30;
 
 /**
  * Keeps the region table of the compiled code and copies of context-free regions (raw
@@ -34,15 +39,16 @@ export class RegionMirror {
   constructor(private readonly memory: WasmMemory, private readonly stackRegion0: number) {
     this.u8 = new Uint8Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
-    for (let d = 0; d < MAX_CALL_FRAMES; d++) this.setEntry(stackRegion0 + d, L.OFF_STACKS + d * STACK_SIZE, STACK_SIZE, PERM_READ | PERM_WRITE);
+    for (let d = 0; d < MAX_CALL_FRAMES; d++) this.setEntry(stackRegion0 + d, L.OFF_STACKS + d * STACK_SIZE, 0, STACK_SIZE, PERM_READ | PERM_WRITE);
   }
 
-  private setEntry(id: number, lin: number, size: number, perm: number): void {
+  private setEntry(id: number, lin: number, start: number, size: number, perm: number): void {
     if (id >= L.TABLE_CAP) return;
     const e = (L.OFF_TABLE + id * L.TABLE_ENTRY) >> 2;
-    this.i32[e] = lin;
+    this.i32[e] = lin - start;
     this.i32[e + 1] = (perm & PERM_READ) !== 0 ? size : 0;
     this.i32[e + 2] = (perm & PERM_WRITE) !== 0 ? size : 0;
+    this.i32[e + 3] = start;
   }
 
   private isStack(id: number): boolean {
@@ -52,7 +58,7 @@ export class RegionMirror {
   /** Forget the last run's copies and copy in the regions of this one. */
   startRun(space: AddressSpace): void {
     const clear = Math.min(Math.max(this.seen, space.regions.length), L.TABLE_CAP);
-    for (let id = 0; id < clear; id++) if (!this.isStack(id)) this.setEntry(id, 0, 0, 0);
+    for (let id = 0; id < clear; id++) if (!this.isStack(id)) this.setEntry(id, 0, 0, 0, 0);
     this.list = [];
     this.seen = 0;
     this.top = L.OFF_POOL;
@@ -72,41 +78,52 @@ export class RegionMirror {
     return false;
   }
 
-  /** Map new regions and copy every copied region's bytes in (JavaScript may have changed them). */
+  /** Copy region `id` if it can be; otherwise it takes the slow path. */
+  private consider(id: number, r: Region): void {
+    const size = r.size;
+    const start = (r.baseLo - BASE_LO) | 0;
+    const usable = r.ctx === undefined && r.perm !== 0 && size > 0 && size <= r.bytes.length && size < MAX_WINDOW && start >= 0 && start < MAX_WINDOW;
+    if (!usable) {
+      if (size > 0 && this.overlaps(r)) this.aliased = true;
+      return;
+    }
+    if (this.overlaps(r)) {
+      this.aliased = true;
+      return;
+    }
+    const lin = (this.top + 7) & ~7;
+    if (id >= L.TABLE_CAP || lin + size > L.MEMORY_BYTES) return;
+    this.top = lin + size;
+    this.list.push({ id, region: r, lin, size, writable: false });
+    this.u8.set(r.bytes.subarray(0, size), lin);
+    this.setEntry(id, lin, start, size, r.perm);
+    this.list[this.list.length - 1]!.writable = (r.perm & PERM_WRITE) !== 0;
+  }
+
+  /** Map new (or remapped) regions and copy every copied region's bytes in (JavaScript may have changed them). */
   syncIn(): void {
     const regions = this.space!.regions;
-    for (let id = this.seen; id < regions.length; id++) {
-      if (this.isStack(id)) continue;
-      const r = regions[id]!;
-      const size = r.size;
-      const usable = r.ctx === undefined && r.perm !== 0 && size > 0 && size <= r.bytes.length;
-      if (!usable) {
-        if (size > 0 && this.overlaps(r)) this.aliased = true;
-        continue;
-      }
-      if (this.overlaps(r)) {
-        this.aliased = true;
-        continue;
-      }
-      const lin = (this.top + 7) & ~7;
-      if (id >= L.TABLE_CAP || lin + size > L.MEMORY_BYTES) continue;
-      this.top = lin + size;
-      this.list.push({ region: r, lin, size, writable: false });
-    }
-    this.seen = regions.length;
+    const kept: Mirrored[] = [];
+    const again: number[] = [];
     for (const m of this.list) {
-      const r = m.region;
-      if (r.size !== m.size) {
-        // resized by a helper: stop copying it (its bytes in JavaScript are current after syncOut)
-        this.setEntry(r.id, 0, 0, 0);
-        m.writable = false;
+      const r = regions[m.id];
+      if (r !== m.region || r.size !== m.size) {
+        // remapped or resized by a helper (its bytes in JavaScript are current after syncOut)
+        this.setEntry(m.id, 0, 0, 0, 0);
+        if (r !== undefined) again.push(m.id);
         continue;
       }
       this.u8.set(r.bytes.subarray(0, m.size), m.lin);
-      this.setEntry(r.id, m.lin, m.size, r.perm);
+      this.setEntry(m.id, m.lin, (r.baseLo - BASE_LO) | 0, m.size, r.perm);
       m.writable = (r.perm & PERM_WRITE) !== 0;
+      kept.push(m);
     }
-    this.list = this.list.filter((m) => m.region.size === m.size);
+    this.list = kept;
+    for (const id of again) this.consider(id, regions[id]!);
+    for (let id = this.seen; id < regions.length; id++) {
+      if (!this.isStack(id)) this.consider(id, regions[id]!);
+    }
+    this.seen = regions.length;
   }
 
   /** Copy the copies of writable regions back to their bytes. */

@@ -27,8 +27,12 @@ export const T = { i32: 0x7f, i64: 0x7e, void: 0x40, func: 0x60 } as const;
 
 /** A growable byte buffer with WebAssembly encodings. */
 export class WasmWriter {
-  bytes = new Uint8Array(1024);
+  bytes: Uint8Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.bytes = new Uint8Array(capacity);
+  }
 
   private grow(n: number): void {
     if (this.length + n <= this.bytes.length) return;
@@ -135,6 +139,11 @@ export class WasmWriter {
   /** Raw bytes. */
   raw(b: ArrayLike<number>): this {
     this.grow(b.length);
+    if (b instanceof Uint8Array) {
+      this.bytes.set(b, this.length);
+      this.length += b.length;
+      return this;
+    }
     for (let i = 0; i < b.length; i++) this.bytes[this.length++] = b[i]!;
     return this;
   }
