@@ -132,21 +132,6 @@ function xdpAccess(bytes: Uint8Array, xdp: XdpBuffer): CtxAccess {
   };
 }
 
-/** Tracepoint context rules (tp_prog_is_valid_access): aligned reads at offsets 8 and up. */
-function tracepointAccess(bytes: Uint8Array): CtxAccess {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    load(off, size) {
-      if (off < 8) return `invalid tracepoint context access: read of ${size} bytes at ctx+${off} (the first 8 bytes are not readable)`;
-      if (off % size !== 0) return `misaligned tracepoint context access: read of ${size} bytes at ctx+${off}`;
-      return size === 1 ? BigInt(bytes[off]!) : size === 2 ? BigInt(view.getUint16(off, true)) : size === 4 ? BigInt(view.getUint32(off, true)) : view.getBigUint64(off, true);
-    },
-    store(off, size) {
-      return `tracepoint context is read-only: write of ${size} bytes at ctx+${off}`;
-    },
-  };
-}
-
 /** __sk_buff as BPF_PROG_TEST_RUN builds it for `frame` on the loopback device (eth_type_trans; tc keeps the L2 header in len). */
 function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boolean): Uint8Array {
   const skb = new Uint8Array(SK_BUFF_SIZE);
@@ -176,7 +161,11 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       const frame = (input.packet ?? new Uint8Array(ETH_HLEN)).slice();
       const name = progTypeName(progType);
       if (frame.length < ETH_HLEN) throw new PendingFault('setup', `${name} needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
-      // (BPF_PROG_TEST_RUN also refuses IPv4 / IPv6 frames shorter than their header; the VM runs them.)
+      const proto = (frame[12]! << 8) | frame[13]!;
+      const need = proto === 0x0800 ? 20 : proto === 0x86dd ? 40 : 0;
+      if (frame.length - ETH_HLEN < need) {
+        throw new PendingFault('setup', `BPF_PROG_TEST_RUN refuses this packet (EINVAL): an ${proto === 0x0800 ? 'IPv4' : 'IPv6'} frame needs at least ${ETH_HLEN + need} bytes, got ${frame.length}`);
+      }
       if (progType === BPF_PROG_TYPE_SOCKET_FILTER) {
         const skb = buildSkBuff(frame, input.ctx, false);
         const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, undefined));
@@ -203,11 +192,12 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
     case BPF_PROG_TYPE_PERF_EVENT: {
       const given = input.ctx ?? input.mem ?? new Uint8Array(0);
       if (progType === BPF_PROG_TYPE_TRACEPOINT) {
-        // The record sits in a PERF_MAX_TRACE_SIZE buffer (bytes after it read as zeros); its
-        // first 8 bytes hold a pt_regs pointer for helpers and programs may not read them.
+        // The record sits in a PERF_MAX_TRACE_SIZE buffer: every offset the kernel verifier
+        // accepts is readable, bytes after the record read as zeros. (The verifier also refuses
+        // the first 8 bytes, where the kernel keeps a pt_regs pointer; here they are the record's.)
         const bytes = new Uint8Array(Math.max(PERF_MAX_TRACE_SIZE, given.length));
         bytes.set(given);
-        const ctx = space.add('ctx', 'ctx', bytes, 0, { ctx: tracepointAccess(bytes), helperPerm: PERM_READ });
+        const ctx = add('ctx', 'ctx', bytes, PERM_READ);
         return { r1: ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
       }
       const bytes = given.slice();
