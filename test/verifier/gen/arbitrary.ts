@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import {
   R0, R1, R2, R10, add64, and64, call, exit, jeq, jge, jgt, jle, ldMapFd, ldxw, mov64, reg, stw,
-  type AluOp, type Insn, type JmpOp, type MapDef, type Program, type Reg, type Size,
+  type AluOp, type AtomicOp, type Insn, type JmpOp, type MapDef, type Program, type Reg, type Size,
 } from '../../../src/isa/index.js';
 import { SOCKET_FILTER, TRACEPOINT, XDP, arrayMap } from './snippets.js';
 
@@ -21,7 +21,11 @@ export type Step =
   | { readonly t: 'lookup'; readonly key: number; readonly check: boolean; readonly into: Reg }
   | { readonly t: 'pkt'; readonly n: number; readonly off: number; readonly size: Size; readonly write: boolean; readonly check: 'jgt' | 'jge' | 'none' | 'wrong' }
   | { readonly t: 'mapvar'; readonly key: number; readonly mask: number; readonly off: number; readonly size: Size; readonly check: boolean }
-  | { readonly t: 'loop'; readonly k: number; readonly op: 'jlt' | 'jne' | 'jle' };
+  | { readonly t: 'loop'; readonly k: number; readonly op: 'jlt' | 'jne' | 'jle' }
+  | { readonly t: 'end'; readonly order: 'le' | 'be' | 'swap'; readonly bits: 16 | 32 | 64; readonly dst: Reg }
+  | { readonly t: 'atomic'; readonly size: 4 | 8; readonly op: AtomicOp; readonly fetch: boolean; readonly base: Reg; readonly off: number; readonly src: Reg }
+  | { readonly t: 'helper'; readonly id: number }
+  | { readonly t: 'mapcond'; readonly load: 4 | 8; readonly width: 32 | 64; readonly op: JmpOp; readonly k: number; readonly off: number; readonly size: Size };
 
 /** A generated program before expansion. */
 export interface GenProgram {
@@ -38,7 +42,10 @@ export const GEN_MAP: MapDef = arrayMap('m', 16, 4);
 const regArb = fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<Reg>;
 const sizeArb = fc.constantFrom<Size>(1, 2, 4, 8);
 const immArb = fc.oneof(fc.integer({ min: -4, max: 16 }), fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.constantFrom(0, 1, 8, 16, 63, 64, 255));
-const aluOpArb = fc.constantFrom<AluOp>('add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'neg');
+const aluOpArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom<AluOp>('add', 'sub', 'mul', 'div', 'or', 'and', 'lsh', 'rsh', 'mod', 'xor', 'mov', 'arsh', 'neg') },
+  { weight: 1, arbitrary: fc.constantFrom<AluOp>('sdiv', 'smod', 'movsx8', 'movsx16', 'movsx32') },
+);
 const jmpOpArb = fc.constantFrom<JmpOp>('jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle');
 /** A stack offset: usually aligned for `size` inside the top 64 bytes, sometimes anywhere near the frame's edges. */
 const offArb = fc.oneof(
@@ -53,7 +60,8 @@ const srcArb = fc.oneof({ weight: 8, arbitrary: regArb }, { weight: 1, arbitrary
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('mov' as const), dst: regArb, imm: immArb }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('alu' as const), width: fc.constantFrom<32 | 64>(32, 64), op: aluOpArb, dst: regArb, src: fc.option(srcArb, { freq: 2 }), imm: immArb })
-    .map((s) => (s.op === 'neg' ? { ...s, src: null, imm: 0 } : s)) },
+    .map((s) => (s.op === 'neg' ? { ...s, src: null, imm: 0 }
+      : s.op.startsWith('movsx') ? { ...s, src: s.src ?? s.dst, imm: 0, op: s.width === 32 && s.op === 'movsx32' ? 'movsx16' as const : s.op } : s)) },
   { weight: 3, arbitrary: fc.record({ size: sizeArb, base: baseArb, off: offArb, src: fc.option(srcArb, { freq: 2 }), imm: immArb })
     .map((s) => ({ t: 'st' as const, size: s.size, base: s.base, off: s.base === 10 ? offOf(s.off, s.size) : Math.abs(offOf(s.off, s.size)) % 24, src: s.src, imm: s.imm })) },
   { weight: 3, arbitrary: fc.record({ size: sizeArb, dst: regArb, base: baseArb, off: offArb })
@@ -67,6 +75,17 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({
     t: fc.constant('mapvar' as const), key: fc.integer({ min: 0, max: 4 }), mask: fc.constantFrom(0, 3, 7, 8, 15, 31, 0xff), off: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: -1, max: 16 })), size: sizeArb,
     check: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('end' as const), order: fc.constantFrom<'le' | 'be' | 'swap'>('le', 'be', 'swap'), bits: fc.constantFrom<16 | 32 | 64>(16, 32, 64), dst: regArb }) },
+  { weight: 1, arbitrary: fc.record({
+    t: fc.constant('atomic' as const), size: fc.constantFrom<4 | 8>(4, 8), op: fc.constantFrom<AtomicOp>('add', 'or', 'and', 'xor', 'xchg', 'cmpxchg'), fetch: fc.boolean(),
+    base: fc.oneof({ weight: 4, arbitrary: fc.constant<Reg>(10) }, { weight: 1, arbitrary: fc.constantFrom<Reg>(0, 1, 6) }),
+    off: fc.oneof(fc.integer({ min: 1, max: 8 }).map((k) => -8 * k), fc.integer({ min: -20, max: 8 })), src: regArb,
+  }).map((a) => ({ ...a, fetch: a.op === 'xchg' || a.op === 'cmpxchg' ? true : a.fetch })) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('helper' as const), id: fc.constantFrom(1, 2, 3, 5, 6, 7, 8, 14, 16, 113, 130, 131) }) },
+  { weight: 2, arbitrary: fc.record({
+    t: fc.constant('mapcond' as const), load: fc.constantFrom<4 | 8>(4, 8), width: fc.constantFrom<32 | 64>(32, 64), op: jmpOpArb,
+    k: fc.oneof(fc.integer({ min: -2, max: 17 }), fc.constantFrom(-1, 0x7fffffff, -0x80000000)), off: fc.integer({ min: -1, max: 9 }), size: sizeArb,
   }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('loop' as const), k: fc.integer({ min: 1, max: 20 }), op: fc.constantFrom<'jlt' | 'jne' | 'jle'>('jlt', 'jne', 'jle') }) },
 );
@@ -123,6 +142,22 @@ function expand(s: Step): Insn[] {
     }
     case 'loop':
       return [mov64(reg(3), 0), add64(reg(3), 1), { kind: 'jmp', width: 64, op: s.op, dst: 3, src: null, imm: s.k, off: -2 }];
+    case 'end':
+      return [{ kind: 'end', order: s.order, bits: s.bits, dst: s.dst }];
+    case 'atomic':
+      return [{ kind: 'atomic', size: s.size, op: s.op, fetch: s.fetch, dst: s.base, src: s.src, off: s.off }];
+    case 'helper':
+      // Arguments are whatever r1..r5 hold at this point (often wrong: the kernel names the first bad one).
+      return [call(s.id)];
+    case 'mapcond': {
+      // r3 = value word; if r3 OP k goto skip; r0 += r3; r3 = *(size *)(r0 + off)
+      const access: Insn = { kind: 'ldx', size: s.size, sx: false, dst: 3, src: 0, off: s.off };
+      return [
+        stw(R10, -4, 0), mov64(R2, R10), add64(R2, -4), ldMapFd(R1, 'm'), call(1),
+        jeq(R0, 0, 4), { kind: 'ldx', size: s.load, sx: false, dst: 3, src: 0, off: 0 },
+        { kind: 'jmp', width: s.width, op: s.op, dst: 3, src: null, imm: s.k, off: 2 }, add64(R0, reg(3)), access,
+      ];
+    }
   }
 }
 
