@@ -10,6 +10,11 @@ interface Mirrored {
   /** Offset of the copy in the WebAssembly memory. */
   readonly lin: number;
   readonly size: number;
+  /** The copy in the WebAssembly memory and the region's bytes it mirrors (views made once). */
+  readonly copy: Uint8Array;
+  readonly bytes: Uint8Array;
+  /** `region.bytes` when copied (a helper may replace it). */
+  readonly orig: Uint8Array;
   /** Writable when last synced in: its copy may hold newer bytes. */
   writable: boolean;
 }
@@ -94,10 +99,10 @@ export class RegionMirror {
     const lin = (this.top + 7) & ~7;
     if (id >= L.TABLE_CAP || lin + size > L.MEMORY_BYTES) return;
     this.top = lin + size;
-    this.list.push({ id, region: r, lin, size, writable: false });
-    this.u8.set(r.bytes.subarray(0, size), lin);
+    const bytes = r.bytes.length === size ? r.bytes : r.bytes.subarray(0, size);
+    this.list.push({ id, region: r, lin, size, copy: this.u8.subarray(lin, lin + size), bytes, orig: r.bytes, writable: (r.perm & PERM_WRITE) !== 0 });
+    this.u8.set(bytes, lin);
     this.setEntry(id, lin, start, size, r.perm);
-    this.list[this.list.length - 1]!.writable = (r.perm & PERM_WRITE) !== 0;
   }
 
   /** Map new (or remapped) regions and copy every copied region's bytes in (JavaScript may have changed them). */
@@ -107,13 +112,13 @@ export class RegionMirror {
     const again: number[] = [];
     for (const m of this.list) {
       const r = regions[m.id];
-      if (r !== m.region || r.size !== m.size) {
+      if (r !== m.region || r.size !== m.size || r.bytes !== m.orig) {
         // remapped or resized by a helper (its bytes in JavaScript are current after syncOut)
         this.setEntry(m.id, 0, 0, 0, 0);
         if (r !== undefined) again.push(m.id);
         continue;
       }
-      this.u8.set(r.bytes.subarray(0, m.size), m.lin);
+      this.u8.set(m.bytes, m.lin);
       this.setEntry(m.id, m.lin, (r.baseLo - BASE_LO) | 0, m.size, r.perm);
       m.writable = (r.perm & PERM_WRITE) !== 0;
       kept.push(m);
@@ -129,7 +134,7 @@ export class RegionMirror {
   /** Copy the copies of writable regions back to their bytes. */
   syncOut(): void {
     for (const m of this.list) {
-      if (m.writable) m.region.bytes.set(this.u8.subarray(m.lin, m.lin + m.size));
+      if (m.writable) m.bytes.set(m.copy);
     }
   }
 }
