@@ -13,6 +13,7 @@ import { readGoldens } from './golden.js';
 const SOUNDNESS_FAULTS: ReadonlySet<VmFaultKind> = new Set(['memory', 'bad-jump', 'bad-insn', 'call-depth']);
 
 const SOCKET_FILTER = 1;
+const KPROBE = 2;
 const TRACEPOINT = 5;
 const XDP = 6;
 
@@ -55,7 +56,9 @@ function soundnessFault(program: Program, inp: Inputs): string | null {
       }
     }
   }
-  const input = type === XDP || type === SOCKET_FILTER ? { packet: inp.packet.length >= 14 || type === XDP ? inp.packet : new Uint8Array(14) } : type === TRACEPOINT ? { ctx: inp.ctx } : {};
+  // XDP takes any packet; skb-based types (socket filter, tc, cgroup_skb) need an Ethernet header.
+  const skbPacket = inp.packet.length >= 14 ? inp.packet : Uint8Array.from([...inp.packet, ...new Uint8Array(14 - inp.packet.length)]);
+  const input = type === XDP ? { packet: inp.packet } : type === TRACEPOINT || type === KPROBE ? { ctx: inp.ctx } : { packet: skbPacket };
   try {
     vm.run(input);
     counts.ran++;
