@@ -77,8 +77,8 @@ registerCommand((program, io) => {
       const loaded = await loadProgramFile(file);
       const type = progType ?? loaded.program.progType;
       const packet = opts.dataFile !== undefined ? await readBytes(opts.dataFile, '--data-file') : undefined;
-      if (packet !== undefined && type !== 1 && type !== 3 && type !== 4 && type !== 6) {
-        throw new UsageError(`--data-file needs --prog-type socket_filter, sched_cls, sched_act or xdp (program type is ${type === undefined ? 'not set' : progTypeName(type)})`);
+      if (packet !== undefined && type !== 1 && type !== 3 && type !== 4 && type !== 6 && type !== 8) {
+        throw new UsageError(`--data-file needs --prog-type socket_filter, sched_cls, sched_act, cgroup_skb or xdp (program type is ${type === undefined ? 'not set' : progTypeName(type)})`);
       }
       const ctx = opts.ctxFile !== undefined ? await readBytes(opts.ctxFile, '--ctx-file') : undefined;
       const input: RunInput = {

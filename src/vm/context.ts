@@ -1,5 +1,5 @@
 import {
-  BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS,
+  BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_SCHED_CLS,
   BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_XDP, progTypeName,
 } from '../isa/prog-types.js';
 import { PERM_READ, PERM_WRITE, type AddressSpace, type CtxAccess, type Region } from './address-space.js';
@@ -42,49 +42,68 @@ export const SK_BUFF_SIZE = 192;
 /** sizeof(struct xdp_md). */
 export const XDP_MD_SIZE = 24;
 
-/** `struct __sk_buff` fields no socket filter or tc program reads: family .. local_port. */
-const SKB_NEVER: readonly [number, number][] = [[88, 52], [181, 3]];
+/** `struct __sk_buff` padding after tstamp_type. */
+const SKB_NEVER: readonly [number, number][] = [[181, 3]];
 /** tstamp_type: a u8. */
 const SKB_TSTAMP_TYPE = 180;
-/** Fields socket filters may not read either: tc_classid, data, data_end, data_meta, tstamp, wire_len, tstamp_type, hwtstamp. */
-const SKB_SF_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], [140, 4], [152, 8], [160, 4], [180, 1], [184, 8]];
-/** Fields tc programs may write besides cb[] and tstamp: mark, queue_mapping, priority, tc_index, tc_classid. */
-const SKB_TC_WRITABLE: readonly [number, number][] = [[8, 4], [12, 4], [32, 4], [44, 4], [72, 4]];
-/** Sizes of the sk_buff fields behind 4-byte `__sk_buff` fields that are narrower (pkt_type, queue_mapping, protocol, vlan_tci, vlan_proto, tc_index, tc_classid, gso_segs, gso_size). */
-const SKB_NATIVE_SIZE: ReadonlyMap<number, number> = new Map([[4, 1], [12, 2], [16, 2], [24, 2], [28, 2], [44, 2], [72, 2], [164, 2], [176, 2]]);
+/** family .. local_port: fields of the skb's socket (cgroup_skb programs only). */
+const SKB_SOCK_FIELDS: [number, number] = [88, 52];
+/** Sizes of the kernel fields behind 4-byte `__sk_buff` fields that are narrower (pkt_type, queue_mapping, protocol, vlan_tci, vlan_proto, tc_index, family, tc_classid, gso_segs, gso_size). */
+const SKB_NATIVE_SIZE: ReadonlyMap<number, number> = new Map([[4, 1], [12, 2], [16, 2], [24, 2], [28, 2], [44, 2], [72, 2], [88, 2], [164, 2], [176, 2]]);
 const SKB_CB = [48, 68] as const;
 const SKB_SK = 168;
 const SKB_FLOW_KEYS = 144;
 const SKB_DATA = 76, SKB_DATA_END = 80, SKB_DATA_META = 140, SKB_TSTAMP = 152, SKB_HWTSTAMP = 184;
 
+/** What a program type may do with `__sk_buff` (the kernel's *_is_valid_access). */
+interface SkbProfile {
+  readonly kind: string;
+  /** Fields it may not read. */
+  readonly denied: readonly [number, number][];
+  /** u32 fields it may write besides cb[]. */
+  readonly writable: readonly [number, number][];
+  readonly tstampWritable: boolean;
+  /** data / data_end (and data_meta unless denied) as packet pointers. */
+  readonly packet?: { readonly data: bigint; readonly dataEnd: bigint };
+}
+
+const SOCKET_FILTER_DENIED: readonly [number, number][] = [[72, 4], [76, 4], [80, 4], SKB_SOCK_FIELDS, [140, 4], [152, 8], [160, 4], [180, 1], [184, 8]];
+const TC_DENIED: readonly [number, number][] = [SKB_SOCK_FIELDS];
+const CGROUP_SKB_DENIED: readonly [number, number][] = [[72, 4], [140, 4], [160, 4], [180, 1]];
+/** mark, queue_mapping, priority, tc_index, tc_classid. */
+const TC_WRITABLE: readonly [number, number][] = [[8, 4], [12, 4], [32, 4], [44, 4], [72, 4]];
+/** mark, priority. */
+const CGROUP_SKB_WRITABLE: readonly [number, number][] = [[8, 4], [32, 4]];
+
 const overlaps = (ranges: readonly [number, number][], off: number, size: number): boolean =>
   ranges.some(([o, n]) => off < o + n && off + size > o);
 
-/** Field rules of `__sk_buff` for socket filters (`data` undefined) or tc programs (packet pointers given). */
-function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | undefined): CtxAccess {
+/** Field rules and values of `__sk_buff` for one program type. */
+function skbAccess(bytes: Uint8Array, p: SkbProfile): CtxAccess {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const kind = tc === undefined ? 'socket_filter' : 'sched_cls';
   const check = (off: number, size: number, write: boolean): string | undefined => {
     const what = `${write ? 'write' : 'read'} of ${size} bytes at ctx+${off}`;
-    const bad = `invalid __sk_buff access for ${kind}: ${what}`;
+    const bad = `invalid __sk_buff access for ${p.kind}: ${what}`;
     if (off % size !== 0) return `misaligned __sk_buff access: ${what}`;
-    if (overlaps(SKB_NEVER, off, size) || (tc === undefined && overlaps(SKB_SF_DENIED, off, size))) return bad;
+    if (overlaps(SKB_NEVER, off, size) || overlaps(p.denied, off, size)) return bad;
     // cb[]: any aligned size, read and write
     if (off >= SKB_CB[0] && off < SKB_CB[1]) return off + size > SKB_CB[1] ? bad : undefined;
     // pointers: sk reads as a u64 (flow_keys is for flow dissectors only)
     if (overlaps([[SKB_FLOW_KEYS, 8]], off, size)) return bad;
     if (overlaps([[SKB_SK, 8]], off, size)) return off === SKB_SK && size === 8 && !write ? undefined : bad;
-    // packet pointers (tc): whole u32 loads only
+    // packet pointers: whole u32 loads only
     if (overlaps([[SKB_DATA, 8], [SKB_DATA_META, 4]], off, size)) return size === 4 && !write ? undefined : bad;
     // u64 fields
     if (overlaps([[SKB_TSTAMP, 8], [SKB_HWTSTAMP, 8]], off, size)) {
       if (size !== 8) return `${bad} (a u64 field)`;
-      return write && (tc === undefined || off === SKB_HWTSTAMP) ? `__sk_buff field is read-only for ${kind}: ${what}` : undefined;
+      return write && (!p.tstampWritable || off === SKB_HWTSTAMP) ? `__sk_buff field is read-only for ${p.kind}: ${what}` : undefined;
     }
     if (size === 8) return bad;
     if (off === SKB_TSTAMP_TYPE && size !== 1) return bad;
+    // the socket's addresses: whole u32 loads only
+    if (overlaps([[92, 40]], off, size) && size !== 4) return bad;
     if (write) {
-      if (!(tc !== undefined && overlaps(SKB_TC_WRITABLE, off, size))) return `__sk_buff field is read-only for ${kind}: ${what}`;
+      if (!overlaps(p.writable, off, size)) return `__sk_buff field is read-only for ${p.kind}: ${what}`;
       if (size !== 4) return bad;
     }
     return undefined;
@@ -94,8 +113,8 @@ function skbAccess(bytes: Uint8Array, tc: { data: bigint; dataEnd: bigint } | un
       const bad = check(off, size, false);
       if (bad !== undefined) return bad;
       // The kernel rewrites loads of data / data_meta / data_end into 64-bit pointer loads.
-      if (tc !== undefined && (off === SKB_DATA || off === SKB_DATA_META)) return tc.data;
-      if (tc !== undefined && off === SKB_DATA_END) return tc.dataEnd;
+      if (p.packet !== undefined && (off === SKB_DATA || off === SKB_DATA_META)) return p.packet.data;
+      if (p.packet !== undefined && off === SKB_DATA_END) return p.packet.dataEnd;
       if (off === SKB_SK || off === SKB_FLOW_KEYS) return 0n;
       if (size === 8) return view.getBigUint64(off, true);
       // A narrow load at least as wide as the kernel field behind it loads that whole field
@@ -147,6 +166,21 @@ function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boole
   if (proto < 0x600) wire = frame[14] === 0xff && frame[15] === 0xff ? 0x0001 : 0x0004;
   v.setUint32(16, ((wire & 0xff) << 8) | (wire >> 8), true);
   v.setUint32(40, 1, true);
+  // the test run's dummy socket: family and addresses from the IP header
+  const ip = frame.subarray(ETH_HLEN);
+  if (proto === 0x0800) {
+    v.setUint32(88, 2, true); // AF_INET
+    if (ip.length >= 20) {
+      skb.set(ip.subarray(16, 20), 92); // remote_ip4 = daddr
+      skb.set(ip.subarray(12, 16), 96); // local_ip4 = saddr
+    }
+  } else if (proto === 0x86dd) {
+    v.setUint32(88, 10, true); // AF_INET6
+    if (ip.length >= 40) {
+      skb.set(ip.subarray(24, 40), 100); // remote_ip6 = daddr
+      skb.set(ip.subarray(8, 24), 116); // local_ip6 = saddr
+    }
+  }
   return skb;
 }
 
@@ -157,7 +191,8 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
   switch (progType) {
     case BPF_PROG_TYPE_SOCKET_FILTER:
     case BPF_PROG_TYPE_SCHED_CLS:
-    case BPF_PROG_TYPE_SCHED_ACT: {
+    case BPF_PROG_TYPE_SCHED_ACT:
+    case BPF_PROG_TYPE_CGROUP_SKB: {
       const frame = (input.packet ?? new Uint8Array(ETH_HLEN)).slice();
       const name = progTypeName(progType);
       if (frame.length < ETH_HLEN) throw new PendingFault('setup', `${name} needs a packet of at least ${ETH_HLEN} bytes (an Ethernet header), got ${frame.length}`);
@@ -168,13 +203,23 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       }
       if (progType === BPF_PROG_TYPE_SOCKET_FILTER) {
         const skb = buildSkBuff(frame, input.ctx, false);
-        const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, undefined));
+        const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { kind: name, denied: SOCKET_FILTER_DENIED, writable: [], tstampWritable: false }));
         return { r1: ctx.base, r2: 0n, packet: frame.subarray(ETH_HLEN), frame, netOff: ETH_HLEN, mem: undefined, packetOut: undefined, ctxOut: skb };
+      }
+      if (progType === BPF_PROG_TYPE_CGROUP_SKB) {
+        // skb->data at the network header; direct packet reads only
+        const data = frame.subarray(ETH_HLEN);
+        const pkt = add('packet', 'packet', data, PERM_READ);
+        const skb = buildSkBuff(frame, input.ctx, false);
+        const packet = { data: pkt.base, dataEnd: pkt.base + BigInt(data.length) };
+        const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { kind: name, denied: CGROUP_SKB_DENIED, writable: CGROUP_SKB_WRITABLE, tstampWritable: true, packet }));
+        return { r1: ctx.base, r2: 0n, packet: data, frame, netOff: ETH_HLEN, mem: undefined, packetOut: undefined, ctxOut: skb };
       }
       // tc: skb->data stays at the Ethernet header; data / data_end are packet pointers
       const pkt = add('packet', 'packet', frame, PERM_READ | PERM_WRITE);
       const skb = buildSkBuff(frame, input.ctx, true);
-      const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { data: pkt.base, dataEnd: pkt.base + BigInt(frame.length) }));
+      const packet = { data: pkt.base, dataEnd: pkt.base + BigInt(frame.length) };
+      const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { kind: name, denied: TC_DENIED, writable: TC_WRITABLE, tstampWritable: true, packet }));
       return { r1: ctx.base, r2: 0n, packet: frame, frame, netOff: ETH_HLEN, mem: undefined, packetOut: frame, ctxOut: skb };
     }
     case BPF_PROG_TYPE_XDP: {

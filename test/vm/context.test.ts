@@ -108,6 +108,19 @@ exit`;
   });
 });
 
+describe('cgroup_skb context', () => {
+  const cg = (src: string) => new Vm({ ...assemble(src), progType: 8 });
+
+  it('data starts at the network header and is read-only; the socket fields come from the IP header', () => {
+    const ip = [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+    const src = 'r2 = *(u32 *)(r1 + 76)\nr3 = *(u32 *)(r1 + 80)\nr4 = r2\nr4 += 1\nif r4 > r3 goto +3\nr0 = *(u8 *)(r2 + 0)\nr5 = *(u32 *)(r1 + 88)\nr0 += r5\nexit';
+    expect(cg(src).run({ packet: frame(ip, 0x0800) }).r0).toBe(0x45n + 2n);
+    expect(cg('r0 = *(u32 *)(r1 + 92)\nexit').run({ packet: frame(ip, 0x0800) }).r0).toBe(0x0200000an);
+    expect(() => cg('r2 = *(u32 *)(r1 + 76)\n*(u8 *)(r2 + 0) = 1\nexit').run({ packet: frame(ip, 0x0800) })).toThrow('packet is read-only');
+    expect(cg('*(u32 *)(r1 + 8) = 3\nr0 = *(u32 *)(r1 + 8)\nexit').run({ packet: frame([]) }).r0).toBe(3n);
+  });
+});
+
 describe('XDP context', () => {
   const xdp = (src: string) => new Vm({ ...assemble(src), progType: 6 });
 
