@@ -17,7 +17,8 @@ export { MAX_CALL_FRAMES, MAX_TAIL_CALL_CNT, STACK_SIZE, BPF_MAX_LOOPS } from '.
 export { HelperRegistry, resolveHelperId } from './helpers/registry.js';
 export { builtinHelpers } from './helpers/builtins.js';
 export { formatBpf } from './helpers/format.js';
-export type { HelperArgs, HelperEnv, HelperFn, MemoryAccess, PerfRecord, RingbufRecord, SimTask } from './helpers/types.js';
+export type { HelperArgs, HelperEnv, HelperFn, MemoryAccess, PerfRecord, RingbufRecord, SimTask, XdpPacket } from './helpers/types.js';
+export { checkConformance, type ConformanceInput, type ConformanceVerdict } from './conformance.js';
 export * from './maps/index.js';
 
 /**
@@ -27,4 +28,3 @@ export * from './maps/index.js';
 export function createVm(program: Program, options: VmOptions = {}): Vm {
   return new Vm(program, options);
 }
-export { checkConformance, type ConformanceInput, type ConformanceVerdict } from './conformance.js';
