@@ -2,14 +2,15 @@
  * fast-check arbitraries of small verifier test programs: straight-line ALU, stack stores
  * and loads at random offsets, forward branches, map lookups with and without null checks,
  * map value accesses at masked variable offsets, packet accesses behind (or without, or with
- * wrong) data_end checks, and small counted loops.
+ * wrong) data_end checks, small counted loops, helper calls, atomics and bpf-to-bpf calls
+ * to a subprogram that uses its arguments as the caller left them.
  */
 import fc from 'fast-check';
 import {
-  R0, R1, R2, R10, add64, and64, call, exit, jeq, jge, jgt, jle, ldMapFd, ldxw, mov64, reg, stw,
+  R0, R1, R2, R10, add64, and64, call, callLocal, exit, jeq, jge, jgt, jle, ldMapFd, ldxdw, ldxw, mov64, reg, stdw, stw,
   type AluOp, type AtomicOp, type Insn, type JmpOp, type MapDef, type Program, type Reg, type Size,
 } from '../../../src/isa/index.js';
-import { SOCKET_FILTER, TRACEPOINT, XDP, arrayMap } from './snippets.js';
+import { CGROUP_SKB, KPROBE, SCHED_CLS, SOCKET_FILTER, TRACEPOINT, XDP, arrayMap } from './snippets.js';
 
 /** One step of a generated program, expanded to instructions by `buildProgram`. */
 export type Step =
@@ -25,6 +26,7 @@ export type Step =
   | { readonly t: 'end'; readonly order: 'le' | 'be' | 'swap'; readonly bits: 16 | 32 | 64; readonly dst: Reg }
   | { readonly t: 'atomic'; readonly size: 4 | 8; readonly op: AtomicOp; readonly fetch: boolean; readonly base: Reg; readonly off: number; readonly src: Reg }
   | { readonly t: 'helper'; readonly id: number }
+  | { readonly t: 'subcall' }
   | { readonly t: 'mapcond'; readonly load: 4 | 8; readonly width: 32 | 64; readonly op: JmpOp; readonly k: number; readonly off: number; readonly size: Size };
 
 /** A generated program before expansion. */
@@ -35,7 +37,18 @@ export interface GenProgram {
   readonly init: readonly (readonly [Reg, number])[];
   /** Set r0 before the final exit. */
   readonly setR0: boolean;
+  /** Body of the subprogram that `subcall` steps call (an index into SUBPROGRAMS). */
+  readonly sub: number;
 }
+
+/** Subprogram bodies for `subcall` steps; they use the arguments r1..r5 as the caller left them. */
+const SUBPROGRAMS: readonly (readonly Insn[])[] = [
+  [mov64(R0, R1), exit()],
+  [ldxdw(R0, R1, 0), exit()],
+  [stdw(R1, 0, R2), mov64(R0, 0), exit()],
+  [stdw(R10, -8, R1), ldxdw(R0, R10, -8), exit()],
+  [mov64(R0, R2), add64(R0, reg(3)), exit()],
+];
 
 export const GEN_MAP: MapDef = arrayMap('m', 16, 4);
 
@@ -76,6 +89,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     t: fc.constant('mapvar' as const), key: fc.integer({ min: 0, max: 4 }), mask: fc.constantFrom(0, 3, 7, 8, 15, 31, 0xff), off: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: -1, max: 16 })), size: sizeArb,
     check: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'subcall' as const }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('end' as const), order: fc.constantFrom<'le' | 'be' | 'swap'>('le', 'be', 'swap'), bits: fc.constantFrom<16 | 32 | 64>(16, 32, 64), dst: regArb }) },
   { weight: 1, arbitrary: fc.record({
     t: fc.constant('atomic' as const), size: fc.constantFrom<4 | 8>(4, 8), op: fc.constantFrom<AtomicOp>('add', 'or', 'and', 'xor', 'xchg', 'cmpxchg'), fetch: fc.boolean(),
@@ -95,15 +109,21 @@ const INIT_REGS: readonly Reg[] = [0, 2, 3, 4, 5, 6, 7, 8];
 /** Random programs of up to `maxSteps` steps. */
 export function genProgramArb(maxSteps = 10): fc.Arbitrary<GenProgram> {
   return fc.record({
-    progType: fc.constantFrom(SOCKET_FILTER, XDP, TRACEPOINT),
+    progType: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(SOCKET_FILTER, XDP, TRACEPOINT) },
+      { weight: 1, arbitrary: fc.constantFrom(SCHED_CLS, CGROUP_SKB, KPROBE) },
+    ),
     steps: fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
     init: fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.constant(0xff) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xff }) }), fc.array(immArb, { minLength: 8, maxLength: 8 }))
       .map(([mask, vals]) => INIT_REGS.filter((_r, i) => (mask >> i) & 1).map((r) => [r, vals[INIT_REGS.indexOf(r)]!] as const)),
     setR0: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    sub: fc.integer({ min: 0, max: SUBPROGRAMS.length - 1 }),
   });
 }
 
-function expand(s: Step): Insn[] {
+const SKB_TYPES: readonly number[] = [SOCKET_FILTER, SCHED_CLS, CGROUP_SKB];
+
+function expand(s: Step, progType: number): Insn[] {
   switch (s.t) {
     case 'mov':
       return [mov64(reg(s.dst), s.imm)];
@@ -124,7 +144,8 @@ function expand(s: Step): Insn[] {
     case 'pkt': {
       // r4 = data, r5 = data_end (xdp_md; other context types read other fields), r9 = ctx.
       const access: Insn = s.write ? { kind: 'stx', size: s.size, dst: 4, src: 5, off: s.off } : { kind: 'ldx', size: s.size, sx: false, dst: 3, src: 4, off: s.off };
-      const head: Insn[] = [ldxw(reg(4), reg(9), 0), ldxw(reg(5), reg(9), 4), mov64(reg(3), reg(4)), add64(reg(3), s.n)];
+      const [data, end] = SKB_TYPES.includes(progType) ? [76, 80] : [0, 4];
+      const head: Insn[] = [ldxw(reg(4), reg(9), data), ldxw(reg(5), reg(9), end), mov64(reg(3), reg(4)), add64(reg(3), s.n)];
       switch (s.check) {
         case 'jgt': return [...head, jgt(reg(3), reg(5), 1), access];
         case 'jge': return [...head, jge(reg(3), reg(5), 1), access];
@@ -146,6 +167,8 @@ function expand(s: Step): Insn[] {
       return [{ kind: 'end', order: s.order, bits: s.bits, dst: s.dst }];
     case 'atomic':
       return [{ kind: 'atomic', size: s.size, op: s.op, fetch: s.fetch, dst: s.base, src: s.src, off: s.off }];
+    case 'subcall':
+      return [callLocal(0)]; // target fixed by buildProgram
     case 'helper':
       // Arguments are whatever r1..r5 hold at this point (often wrong: the kernel names the first bad one).
       return [call(s.id)];
@@ -165,11 +188,13 @@ const slotsOf = (insns: readonly Insn[]): number => insns.reduce((a, i) => a + (
 
 /** Expand a generated program into a `Program` (forward branches resolved, r0 maybe set, exit). */
 export function buildProgram(g: GenProgram): Program {
-  const blocks = g.steps.map(expand);
+  const blocks = g.steps.map((s) => expand(s, g.progType));
   const tail: Insn[] = g.setR0 ? [mov64(R0, 0), exit()] : [exit()];
   // r9 keeps the context for packet steps; the other registers start as `init` says.
   const out: Insn[] = [mov64(reg(9), R1), ...g.init.map(([r, v]) => mov64(reg(r), v))];
+  const calls: number[] = [];
   g.steps.forEach((s, i) => {
+    if (s.t === 'subcall') calls.push(out.length);
     if (s.t !== 'br') {
       out.push(...blocks[i]!);
       return;
@@ -182,5 +207,11 @@ export function buildProgram(g: GenProgram): Program {
       : { kind: 'jmp', width: s.width, op: s.op, dst: s.dst, src: s.src, imm: 0, off });
   });
   out.push(...tail);
+  if (calls.length > 0) {
+    // The subprogram follows the main program; each call's imm is relative to the next slot.
+    const subStart = slotsOf(out);
+    for (const at of calls) out[at] = callLocal(subStart - slotsOf(out.slice(0, at)) - 1);
+    out.push(...SUBPROGRAMS[g.sub]!);
+  }
   return { insns: out, progType: g.progType, license: 'GPL', maps: [GEN_MAP], symbols: [] };
 }
