@@ -52,6 +52,8 @@ export interface ComparisonFigures {
   readonly crashes: readonly string[];
   /** Not run: projected to take longer than the suite's per-program budget. */
   readonly skipped: readonly string[];
+  /** Programs where both agree on the verdict and processed the same number of instructions. */
+  readonly sameProcessed: number;
   /** Mean of our processed count over the kernel's, on programs where both agree on the verdict. */
   readonly processedRatioMean: number;
   readonly sameVerdictRate: number;
@@ -115,6 +117,7 @@ export function compareCorpus(
 }
 
 const isOtherOverAccept = (r: ComparisonRow): boolean => !r.unsafeAccept && r.kernel.verdict === 'rejected' && answerOf(r)?.verdict === 'accepted';
+const isSameProcessed = (r: ComparisonRow): boolean => r.sameVerdict && answerOf(r)?.processed === r.kernel.processed;
 const isFalseReject = (r: ComparisonRow): boolean => r.kernel.verdict === 'accepted' && answerOf(r)?.verdict === 'rejected';
 
 /** Summary figures of a comparison. */
@@ -140,6 +143,7 @@ export function figuresOf(rows: readonly ComparisonRow[]): ComparisonFigures {
     falseRejects: rows.filter(isFalseReject).map((r) => r.name),
     crashes: rows.filter((r) => 'crash' in r.ours).map((r) => r.name),
     skipped: rows.filter((r) => 'skipped' in r.ours).map((r) => r.name),
+    sameProcessed: rows.filter(isSameProcessed).length,
     processedRatioMean: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : 0,
     sameVerdictRate: total ? sameVerdict / total : 0,
     sameMessageRate: bothRejected ? sameMessage / bothRejected : 0,
@@ -158,7 +162,7 @@ export function formatFigures(f: ComparisonFigures): string {
     `  other over-accepts      ${f.otherOverAccepts.length}, false rejects ${f.falseRejects.length}, crashes ${f.crashes.length}, skipped as too slow ${f.skipped.length}`,
     `  same error message      ${pct(f.sameMessageOfKernelRejected)} of kernel-rejected (${f.sameMessage}/${f.kernelRejected}); ${pct(f.sameMessageRate)} of both-rejected (${f.bothRejected})`,
     `  same error insn         ${f.sameInsn}/${f.bothRejectedWithInsn} of both-rejected where the kernel's log names it`,
-    `  processed ratio (mean)  ${f.processedRatioMean.toFixed(3)} (ours / kernel, same-verdict programs)`,
+    `  processed ratio (mean)  ${f.processedRatioMean.toFixed(3)} (ours / kernel, same-verdict programs); same count on ${f.sameProcessed}/${f.sameVerdict}`,
   ].join('\n');
 }
 
@@ -166,12 +170,12 @@ function describeOurs(r: ComparisonRow): string {
   if ('crash' in r.ours) return `CRASH: ${r.ours.crash}`;
   if ('skipped' in r.ours) return `not run: ${r.ours.skipped}`;
   if (r.ours.verdict === 'accepted') return `accepted (processed ${r.ours.processed})`;
-  return r.ours.error ? `rejected at ${r.ours.error.insn}: ${r.ours.error.message}` : 'rejected (no error)';
+  return `${r.ours.error ? `rejected at ${r.ours.error.insn}: ${r.ours.error.message}` : 'rejected (no error)'} (processed ${r.ours.processed})`;
 }
 
 function describeKernel(g: Golden): string {
   if (g.verdict === 'accepted') return `accepted (processed ${g.processed ?? '?'})`;
-  return `rejected${g.insn !== null ? ` at ${g.insn}` : ''}: ${g.errorLines.join(' / ') || '(no message)'}`;
+  return `rejected${g.insn !== null ? ` at ${g.insn}` : ''}: ${g.errorLines.join(' / ') || '(no message)'} (processed ${g.processed ?? '?'})`;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -205,5 +209,6 @@ export function disagreementReport(rows: readonly ComparisonRow[], corpus: reado
     ...section('Other over-accepts: the kernel rejects (not memory safety), we accept', isOtherOverAccept),
     ...section('Different message: both reject, our message is not in the kernel\'s error block', (r) => r.sameVerdict && r.kernel.verdict === 'rejected' && !r.sameMessage),
     ...section('Different instruction: same message, different failing instruction', (r) => r.sameMessage && !r.sameInsn && r.kernel.insn !== null),
+    ...section('Different processed count: same verdict', (r) => r.sameVerdict && !isSameProcessed(r) && r.kernel.processed !== null),
   ].join('\n');
 }
