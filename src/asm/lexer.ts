@@ -32,61 +32,160 @@ async function loadChevrotain(): Promise<Chevrotain> {
 
 const { createToken, Lexer } = await loadChevrotain();
 
-const tok = (name: string, pattern: RegExp, extra: Record<string, unknown> = {}): TokenType =>
+type Matcher = (text: string, offset: number) => [string] | null;
+
+const tok = (name: string, pattern: RegExp | string | Matcher, extra: Record<string, unknown> = {}): TokenType =>
   createToken({ name, pattern, ...extra });
 
-export const WhiteSpace = tok('WhiteSpace', /[ \t\f\v]+/, { group: Lexer.SKIPPED });
-export const Newline = tok('Newline', /\r\n|\r|\n/, { line_breaks: true });
-export const LineComment = tok('LineComment', /(?:#|\/\/|;)[^\r\n]*/, { group: Lexer.SKIPPED });
+/*
+ * Hand-written matchers for the frequent tokens (chevrotain "custom token patterns"):
+ * each matches exactly what the regular expression in its comment matches, without the
+ * cost of a RegExp call per token. They return one reused array (chevrotain reads `[0]`
+ * at once) and, where the image is fixed, a constant string, so they allocate nothing.
+ */
+const result: [string] = [''];
+const hit = (image: string): [string] => {
+  result[0] = image;
+  return result;
+};
+
+/** Character classes: 1 identifier start `[A-Za-z_.$]`, 2 digit, 4 hex digit, 8 `%`-register start `[A-Za-z_]`. */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_.$]/.test(ch)) CLASS[c]! |= 1;
+  if (/[0-9]/.test(ch)) CLASS[c]! |= 2;
+  if (/[0-9a-fA-F]/.test(ch)) CLASS[c]! |= 4;
+  if (/[A-Za-z_]/.test(ch)) CLASS[c]! |= 8;
+}
+const is = (text: string, i: number, mask: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c < 128 && (CLASS[c]! & mask) !== 0;
+};
+
+/** `[A-Za-z_.$][A-Za-z0-9_.$]*` */
+const matchIdent: Matcher = (text, offset) => {
+  if (!is(text, offset, 1)) return null;
+  let i = offset + 1;
+  while (is(text, i, 3)) i++;
+  return hit(text.substring(offset, i));
+};
+
+/** `0[xX][0-9a-fA-F]+|[0-9]+` */
+const matchNumber: Matcher = (text, offset) => {
+  if (!is(text, offset, 2)) return null;
+  let i = offset + 1;
+  if (text.charCodeAt(offset) === 0x30 && (text.charCodeAt(i) | 0x20) === 0x78 && is(text, i + 1, 4)) {
+    i += 2;
+    while (is(text, i, 4)) i++;
+  } else {
+    while (is(text, i, 2)) i++;
+  }
+  return hit(text.substring(offset, i));
+};
+
+/** `%[A-Za-z_][A-Za-z0-9_]*` */
+const matchPercentReg: Matcher = (text, offset) => {
+  if (text.charCodeAt(offset) !== 0x25 || !is(text, offset + 1, 8)) return null;
+  let i = offset + 2;
+  while (is(text, i, 10)) i++;
+  return hit(text.substring(offset, i));
+};
+
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0c || c === 0x0b;
+
+/** `[ \t\f\v]+` */
+const matchWhiteSpace: Matcher = (text, offset) => {
+  const c = text.charCodeAt(offset);
+  if (!isBlank(c)) return null;
+  let i = offset + 1;
+  while (isBlank(text.charCodeAt(i))) i++;
+  return hit(i === offset + 1 && c === 0x20 ? ' ' : text.substring(offset, i));
+};
+
+/** `\r\n|\r|\n` */
+const matchNewline: Matcher = (text, offset) => {
+  const c = text.charCodeAt(offset);
+  if (c === 0x0a) return hit('\n');
+  if (c !== 0x0d) return null;
+  return hit(text.charCodeAt(offset + 1) === 0x0a ? '\r\n' : '\r');
+};
+
+/** `(?:#|\/\/|;)[^\r\n]*` */
+const matchLineComment: Matcher = (text, offset) => {
+  const c = text.charCodeAt(offset);
+  if (c !== 0x23 && c !== 0x3b && !(c === 0x2f && text.charCodeAt(offset + 1) === 0x2f)) return null;
+  let i = offset + 1;
+  for (let d = text.charCodeAt(i); i < text.length && d !== 0x0a && d !== 0x0d; d = text.charCodeAt(++i));
+  return hit(text.substring(offset, i));
+};
+
+/** A fixed operator of two or more characters. */
+const literal = (image: string): Matcher => {
+  const codes = Array.from(image, (ch) => ch.charCodeAt(0));
+  return (text, offset) => {
+    for (let k = 0; k < codes.length; k++) if (text.charCodeAt(offset + k) !== codes[k]) return null;
+    return hit(image);
+  };
+};
+
+const IDENT_START = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$'];
+/** A fixed token: a one-character string pattern (chevrotain compares the character), else a literal matcher. */
+const fixed = (name: string, image: string): TokenType =>
+  image.length === 1 ? tok(name, image) : tok(name, literal(image), { start_chars_hint: [image[0]], line_breaks: false });
+
+export const WhiteSpace = tok('WhiteSpace', matchWhiteSpace, { group: Lexer.SKIPPED, start_chars_hint: [' ', '\t', '\f', '\v'], line_breaks: false });
+export const Newline = tok('Newline', matchNewline, { start_chars_hint: ['\n', '\r'], line_breaks: true });
+export const LineComment = tok('LineComment', matchLineComment, { group: Lexer.SKIPPED, start_chars_hint: ['#', '/', ';'], line_breaks: false });
 export const BlockComment = tok('BlockComment', /\/\*[\s\S]*?\*\//, { group: Lexer.SKIPPED, line_breaks: true });
 export const StringLit = tok('String', /"(?:[^"\\\r\n]|\\.)*"/);
 // Unterminated comments and strings: matched once to the end (never rescanned, so no
 // quadratic blow-up) and set aside in the `errors` group for the problem list.
 export const UnterminatedComment = tok('UnterminatedComment', /\/\*[\s\S]*/, { group: 'errors', line_breaks: true });
 export const UnterminatedString = tok('UnterminatedString', /"(?:[^"\\\r\n]|\\.)*/, { group: 'errors' });
-export const NumberLit = tok('Number', /0[xX][0-9a-fA-F]+|[0-9]+/);
-export const PercentReg = tok('PercentReg', /%[A-Za-z_][A-Za-z0-9_]*/);
+export const NumberLit = tok('Number', matchNumber, { start_chars_hint: [...'0123456789'], line_breaks: false });
+export const PercentReg = tok('PercentReg', matchPercentReg, { start_chars_hint: ['%'], line_breaks: false });
 // Signed operators come before identifiers so that `s>=` is not read as `s` `>=`.
 // Whole memory operands as single tokens (fewer, cheaper tokens on the hot path); anything
 // irregular falls back to the single-character tokens below and the parsers' slow path.
 export const MemCast = tok('MemCast', /\*\(\s*[us](?:8|16|32|64)\s*\*\s*\)/);
 export const Addr = tok('Addr', /\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\)/);
 export const MAddr = tok('MAddr', /\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\]/);
-export const SArshAssign = tok('SArshAssign', /s>>=/);
-export const SDivAssign = tok('SDivAssign', /s\/=/);
-export const SModAssign = tok('SModAssign', /s%=/);
-export const SGe = tok('SGe', /s>=/);
-export const SLe = tok('SLe', /s<=/);
-export const SGt = tok('SGt', /s>/);
-export const SLt = tok('SLt', /s</);
-export const Ident = tok('Ident', /[A-Za-z_.$][A-Za-z0-9_.$]*/);
-export const LshAssign = tok('LshAssign', /<<=/);
-export const RshAssign = tok('RshAssign', />>=/);
-export const AddAssign = tok('AddAssign', /\+=/);
-export const SubAssign = tok('SubAssign', /-=/);
-export const MulAssign = tok('MulAssign', /\*=/);
-export const DivAssign = tok('DivAssign', /\/=/);
-export const ModAssign = tok('ModAssign', /%=/);
-export const OrAssign = tok('OrAssign', /\|=/);
-export const AndAssign = tok('AndAssign', /&=/);
-export const XorAssign = tok('XorAssign', /\^=/);
-export const EqEq = tok('EqEq', /==/);
-export const NotEq = tok('NotEq', /!=/);
-export const Ge = tok('Ge', />=/);
-export const Le = tok('Le', /<=/);
-export const Gt = tok('Gt', />/);
-export const Lt = tok('Lt', /</);
-export const Assign = tok('Assign', /=/);
-export const Amp = tok('Amp', /&/);
-export const Plus = tok('Plus', /\+/);
-export const Minus = tok('Minus', /-/);
-export const Star = tok('Star', /\*/);
-export const LParen = tok('LParen', /\(/);
-export const RParen = tok('RParen', /\)/);
-export const LBracket = tok('LBracket', /\[/);
-export const RBracket = tok('RBracket', /\]/);
-export const Comma = tok('Comma', /,/);
-export const Colon = tok('Colon', /:/);
+export const SArshAssign = fixed('SArshAssign', 's>>=');
+export const SDivAssign = fixed('SDivAssign', 's/=');
+export const SModAssign = fixed('SModAssign', 's%=');
+export const SGe = fixed('SGe', 's>=');
+export const SLe = fixed('SLe', 's<=');
+export const SGt = fixed('SGt', 's>');
+export const SLt = fixed('SLt', 's<');
+export const Ident = tok('Ident', matchIdent, { start_chars_hint: IDENT_START, line_breaks: false });
+export const LshAssign = fixed('LshAssign', '<<=');
+export const RshAssign = fixed('RshAssign', '>>=');
+export const AddAssign = fixed('AddAssign', '+=');
+export const SubAssign = fixed('SubAssign', '-=');
+export const MulAssign = fixed('MulAssign', '*=');
+export const DivAssign = fixed('DivAssign', '/=');
+export const ModAssign = fixed('ModAssign', '%=');
+export const OrAssign = fixed('OrAssign', '|=');
+export const AndAssign = fixed('AndAssign', '&=');
+export const XorAssign = fixed('XorAssign', '^=');
+export const EqEq = fixed('EqEq', '==');
+export const NotEq = fixed('NotEq', '!=');
+export const Ge = fixed('Ge', '>=');
+export const Le = fixed('Le', '<=');
+export const Gt = fixed('Gt', '>');
+export const Lt = fixed('Lt', '<');
+export const Assign = fixed('Assign', '=');
+export const Amp = fixed('Amp', '&');
+export const Plus = fixed('Plus', '+');
+export const Minus = fixed('Minus', '-');
+export const Star = fixed('Star', '*');
+export const LParen = fixed('LParen', '(');
+export const RParen = fixed('RParen', ')');
+export const LBracket = fixed('LBracket', '[');
+export const RBracket = fixed('RBracket', ']');
+export const Comma = fixed('Comma', ',');
+export const Colon = fixed('Colon', ':');
 
 /** Every token type, in matching priority order. */
 export const allTokens: TokenType[] = [
