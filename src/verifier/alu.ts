@@ -10,6 +10,7 @@ import {
   s32, zext32To64,
 } from './scalar.js';
 import { scalarAlu } from './scalar-alu.js';
+import { markPrecise } from './precision.js';
 import { U64_MAX, tnumAdd, tnumIsConst, tnumSub, tnumToString } from './tnum.js';
 
 const ALU_STR: Record<string, string> = {
@@ -227,10 +228,12 @@ export function checkAlu(env: Env, insn: AluInsn): void {
       }
       fail(`R${insn.dst} pointer ${ALU_STR[insn.op]} pointer prohibited`);
     }
+    if (insn.src !== null) markPrecise(env, insn.src);
     ptrArith(env, insn, dst, src, false);
     return;
   }
   if (src.type !== 'scalar') {
+    markPrecise(env, insn.dst);
     ptrArith(env, insn, src, dst, true);
     return;
   }
@@ -262,7 +265,19 @@ export function checkAlu(env: Env, insn: AluInsn): void {
 export function checkEnd(env: Env, insn: EndInsn): void {
   const d = checkSrc(env, insn.dst);
   if (d.type !== 'scalar' && !env.privileged) fail(`R${insn.dst} pointer arithmetic prohibited`);
+  const known = d.type === 'scalar' && tnumIsConst(d.varOff) ? d.varOff.value : null;
   checkDst(env, insn.dst);
+  if (known !== null) regs(env)[insn.dst] = constScalar(byteOrder(known, insn.order, insn.bits));
+}
+
+/** Concrete BPF_END on a little-endian machine: `le` truncates, `be` and `swap` reverse the bytes. */
+export function byteOrder(v: bigint, order: 'le' | 'be' | 'swap', bits: 16 | 32 | 64): bigint {
+  const mask = (1n << BigInt(bits)) - 1n;
+  const x = v & mask;
+  if (order === 'le') return x;
+  let out = 0n;
+  for (let i = 0; i < bits / 8; i++) out = (out << 8n) | ((x >> BigInt(8 * i)) & 0xffn);
+  return out;
 }
 
 /** check_ld_imm: constants, map pointers, map values and function pointers. */

@@ -9,7 +9,9 @@ import { checkMemAccess, checkMemRegion, checkPacketAccess, checkStackBounds } f
 import { copyReg, isPktPointer, notInit, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
 import { STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, type FuncState } from './state.js';
 import { tnumIsConst, tnumToString } from './tnum.js';
+import { boundsSync } from './scalar.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
+import { markPrecise, markPreciseSlot } from './precision.js';
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
 
@@ -20,6 +22,8 @@ interface CallMeta {
   rawSize: number;
   memSize: number;
   releaseId: number;
+  /** Largest value of the last size argument (msize_max_value). */
+  sizeMax: number;
 }
 
 const isNull = (r: RegState): boolean => r.type === 'scalar' && tnumIsConst(r.varOff) && r.varOff.value === 0n;
@@ -111,12 +115,14 @@ function constMapKey(env: Env, r: RegState, keySize: number): bigint | null {
   let spill = 0;
   for (let i = idx; i >= 0 && s.types[i] === STACK_SPILL; i--) spill++;
   if (spill !== keySize || !tnumIsConst(s.spilled.varOff)) return null;
+  markPreciseSlot(env, r.frameno, slot >> 3);
   return s.spilled.varOff.value;
 }
 
 function checkSize(env: Env, regno: number, prevArg: HelperArg, zeroOk: boolean, meta: CallMeta): void {
   const r = regs(env)[regno]!;
   if (r.type !== 'scalar') typeError(regno, r, 'scalar');
+  meta.sizeMax = Number(r.umax > 0xffffffffn ? 0xffffffffn : r.umax);
   const useMeta = tnumIsConst(r.varOff) ? meta : null;
   if (r.smin < 0n) fail(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
   if (r.umin === 0n && !zeroOk) fail(`R${regno} invalid zero-sized read: u64=[${BigInt.asIntN(64, r.umin)},${BigInt.asIntN(64, r.umax)}]`);
@@ -128,6 +134,7 @@ function checkSize(env: Env, regno: number, prevArg: HelperArg, zeroOk: boolean,
     return;
   }
   helperMem(env, regno - 1, Number(r.umax), write, zeroOk, useMeta);
+  markPrecise(env, regno);
 }
 
 function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly HelperArg[], meta: CallMeta, fid: number): void {
@@ -172,6 +179,7 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
       if (r.type !== 'scalar') typeError(regno, r, 'scalar');
       if (!tnumIsConst(r.varOff)) fail(`R${regno} is not a known constant'`);
       meta.memSize = Number(r.varOff.value);
+      markPrecise(env, regno);
       return;
     case 'ARG_PTR_TO_CTX':
       if (r.type !== 'ctx') typeError(regno, r, 'ctx');
@@ -224,7 +232,7 @@ export function checkHelperCall(env: Env, fid: number): void {
   if (proto.gplOnly && env.program.license !== undefined && !isGpl(env.program.license)) {
     fail('cannot call GPL-restricted function from non-GPL compatible program');
   }
-  const meta: CallMeta = { map: -1, constKey: null, rawRegno: -1, rawSize: 0, memSize: 0, releaseId: 0 };
+  const meta: CallMeta = { map: -1, constKey: null, rawRegno: -1, rawSize: 0, memSize: 0, releaseId: 0, sizeMax: 0 };
   for (let i = 0; i < proto.args.length; i++) checkArg(env, i + 1, proto.args[i]!, proto.args, meta, fid);
   if (meta.rawRegno >= 0) {
     for (let i = 0; i < meta.rawSize; i++) checkMemAccess(env, meta.rawRegno, i, 1, true, -1, null);
@@ -239,6 +247,7 @@ export function checkHelperCall(env: Env, fid: number): void {
   switch (proto.ret) {
     case 'RET_INTEGER':
       rs[0] = unknownScalar();
+      refineRetval(env, fid, rs[0], meta);
       break;
     case 'RET_VOID':
       rs[0] = notInit();
@@ -270,6 +279,20 @@ export function checkHelperCall(env: Env, fid: number): void {
     }
   }
   if (meta.map >= 0) checkMapFunc(env, fid, meta.map);
+}
+
+/** do_refine_retval_range: helpers whose result range the kernel knows. */
+function refineRetval(env: Env, fid: number, r: RegState, meta: CallMeta): void {
+  if (fid === 8) {
+    const max = BigInt(env.nrCpus - 1);
+    r.umin = r.u32min = r.smin = r.s32min = 0n;
+    r.umax = r.u32max = r.smax = r.s32max = max;
+    boundsSync(r);
+  } else if (fid === 45 || fid === 114 || fid === 115 || fid === 67 || fid === 141) {
+    r.smax = r.s32max = BigInt(meta.sizeMax);
+    r.smin = r.s32min = -4095n;
+    boundsSync(r);
+  }
 }
 
 function isGpl(license: string): boolean {

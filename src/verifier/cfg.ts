@@ -26,6 +26,10 @@ export interface Cfg {
   prunePoints: Uint8Array;
   /** Slots where a checkpoint is forced (may_goto). */
   forceCheckpoints: Uint8Array;
+  /** Slots where the path history records a jump (branch targets, after calls). */
+  jmpPoints: Uint8Array;
+  /** Loop (strongly connected component) number of each slot, 0 outside loops. */
+  scc: Uint32Array;
 }
 
 /** Target slot of a jump at slot `pc`, or undefined for non-jumps. */
@@ -87,11 +91,15 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
   const state = new Uint8Array(n);
   const prunePoints = new Uint8Array(n);
   const forceCheckpoints = new Uint8Array(n);
+  const jmpPoints = new Uint8Array(n);
   const visit = (entry: number): void => {
     const stack: { pc: number; succ: number[]; next: number }[] = [];
     const push = (from: number, to: number, branch: boolean): boolean => {
       if (to < 0 || to >= n) throw new Reject(`jump out of range from insn ${from} to ${to}`, from);
-      if (branch) prunePoints[to] = 1;
+      if (branch) {
+        prunePoints[to] = 1;
+        jmpPoints[to] = 1;
+      }
       if (state[to] === 0) {
         state[to] = DISCOVERED;
         stack.push({ pc: to, succ: successors(to), next: 0 });
@@ -108,6 +116,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
           return [];
         case 'ja': case 'gotol':
           prunePoints[jumpTarget(insn, pc)!] = 1;
+          jmpPoints[jumpTarget(insn, pc)!] = 1;
           return [-(jumpTarget(insn, pc)! + 1)];
         case 'jmp': case 'may_goto':
           prunePoints[pc] = 1;
@@ -115,6 +124,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
           return [pc + 1, -(jumpTarget(insn, pc)! + 1)];
         case 'call':
           prunePoints[pc + 1] = 1;
+          jmpPoints[pc + 1] = 1;
           if (insn.target === 'local') {
             prunePoints[pc] = 1;
             return [pc + 1, -(pc + insn.imm + 1 + 1)];
@@ -154,7 +164,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
       pc++;
     }
   }
-  return { subprogs, prunePoints, forceCheckpoints };
+  return { subprogs, prunePoints, forceCheckpoints, jmpPoints, scc: sccNumbers(slots) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { checkSrc, checkDst, checkDstNoMark, curFrame, fail, mapSizes, regs, typ
 import { formatInsn } from './disasm.js';
 import { checkMemAccess } from './memory.js';
 import { statesEqual, statesExact } from './prune.js';
+import { markAllImprecise, markPrecise, propagatePrecision } from './precision.js';
 import { scalarAlu } from './scalar-alu.js';
 import { constBounds } from './scalar.js';
 import { copyState, formatFrame, newFrame, MAX_CALL_FRAMES, type Checkpoint, type VState } from './state.js';
@@ -235,7 +236,7 @@ export class Explorer {
   private isStateVisited(pc: number): boolean {
     const env = this.env;
     const cur = env.cur;
-    const force = env.cfg.forceCheckpoints[pc] === 1;
+    const force = env.cfg.forceCheckpoints[pc] === 1 || cur.histCnt > 40;
     let add = force || (this.jmps - this.prevJmps >= 2 && this.stats.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
     const live = env.live[pc]!;
@@ -251,8 +252,9 @@ export class Explorer {
           throw new Reject(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`, env.prevInsnIdx, `infinite loop detected at insn ${pc}`);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.stats.processed - this.prevInsns < 100) add = false;
-      } else if (statesEqual(sl.state, cur, live, env.privileged, unknown)) {
+      } else if (statesEqual(sl.state, cur, live, env.privileged, unknown, !env.privileged || env.cfg.scc[pc] !== 0)) {
         sl.hit++;
+        if (env.privileged) propagatePrecision(env, sl.state);
         return true;
       }
       if (add) sl.miss++;
@@ -270,8 +272,15 @@ export class Explorer {
     if (this.liveStates > this.stats.peakStates) this.stats.peakStates = this.liveStates;
     this.prevJmps = this.jmps;
     this.prevInsns = this.stats.processed;
-    const cp: Checkpoint = { state: copyState(cur), insn: pc, branches: 1, parent: cur.parent, hit: 0, miss: 0 };
+    if (env.privileged) markAllImprecise(cur);
+    const saved = copyState(cur);
+    saved.lastInsn = env.prevInsnIdx;
+    const cp: Checkpoint = { state: saved, insn: pc, branches: 1, parent: cur.parent, hit: 0, miss: 0 };
     cur.parent = cp;
+    cur.trace = [];
+    cur.traceStack = [];
+    cur.firstInsn = pc;
+    cur.histCnt = 0;
     list.unshift(cp);
     this.explored.set(pc, list);
     return false;
@@ -317,7 +326,16 @@ export class Explorer {
         log.prevLogPos = log.endPos;
       }
       env.prevInsnIdx = pc;
+      const cur = env.cur;
+      cur.trace.push(pc);
+      cur.traceStack.push(0);
+      if (env.cfg.jmpPoints[pc]) cur.histCnt++;
+      env.stackAccess = 0;
       const next = this.step(insn, pc);
+      if (env.stackAccess) {
+        cur.traceStack[cur.traceStack.length - 1] = env.stackAccess;
+        cur.histCnt++;
+      }
       this.noteStack();
       if (next === 'exit') {
         if (!this.finishPath()) return;
@@ -435,6 +453,7 @@ export class Explorer {
     const range = this.env.progType === 8 ? [0n, 1n] : null;
     if (!range) return;
     if (r0.type !== 'scalar') fail(`At program exit the register R0 is not a known value (${r0.type})`);
+    markPrecise(this.env, 0);
     if (r0.smin >= range[0]! && r0.smax <= range[1]!) return;
     let msg = 'At program exit the register R0 has';
     if (r0.smin > -(1n << 63n)) msg += ` smin=${r0.smin}`;
@@ -509,6 +528,10 @@ export class Explorer {
     const w32 = insn.width === 32;
     const pred = branchTaken(dst, src, insn.op, w32);
     const target = pc + insn.off + 1;
+    if (pred >= 0) {
+      if (dst.type === 'scalar') markPrecise(env, insn.dst);
+      if (insn.src !== null && src.type === 'scalar') markPrecise(env, insn.src);
+    }
     if (pred === 1) {
       printInsnState(env);
       return target;

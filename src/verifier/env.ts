@@ -22,6 +22,8 @@ export interface Env {
   readonly maps: readonly MapDef[];
   readonly progType: number;
   readonly privileged: boolean;
+  /** nr_cpu_ids. */
+  readonly nrCpus: number;
   readonly log: VerifierLog;
   readonly aux: InsnAux[];
   /** Registers live before each slot. */
@@ -31,6 +33,8 @@ export interface Env {
   prevInsnIdx: number;
   idGen: number;
   scratch: Scratch;
+  /** Stack spill/fill of the current instruction for the path history: 0 or 1 + frame * 64 + slot. */
+  stackAccess: number;
   /** Instruction that acquired each reference id. */
   readonly refInsn: Map<number, number>;
 }

@@ -11,6 +11,7 @@ import {
 } from './state.js';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumToString } from './tnum.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
+import { markPrecise } from './precision.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
@@ -103,7 +104,7 @@ function slotOf(off: number): { spi: number; idx: number } {
 }
 
 /** check_stack_write_fixed_off. `value` is the stored register, or null for BPF_ST (with `imm`). */
-function stackWriteFixed(env: Env, f: FuncState, off: number, size: number, value: RegState | null, imm: number | null): void {
+function stackWriteFixed(env: Env, f: FuncState, off: number, size: number, value: RegState | null, imm: number | null, valueReg = -1): void {
   const { spi } = slotOf(off);
   const slot = f.stack[spi]!;
   const slotIdx = -off - 1;
@@ -111,6 +112,7 @@ function stackWriteFixed(env: Env, f: FuncState, off: number, size: number, valu
   if (!env.privileged && isSpilledReg(slot) && slot.spilled.type !== 'scalar' && size !== 8) fail('attempt to corrupt spilled pointer on stack');
   const aligned = off % 8 === 0;
   const save = (reg: RegState): void => {
+    env.stackAccess = 1 + f.frameno * 64 + spi;
     slot.spilled = copyReg(reg);
     let i = 8;
     for (; i > 8 - size; i--) slot.types[i - 1] = STACK_SPILL;
@@ -141,6 +143,7 @@ function stackWriteFixed(env: Env, f: FuncState, off: number, size: number, valu
   slot.spilled = { ...slot.spilled, type: 'not_init' };
   if (slot.types.includes(STACK_SPILL)) for (let i = 0; i < 8; i++) if (slot.types[i] !== STACK_INVALID) slot.types[i] = STACK_MISC;
   const zero = (value && value.type === 'scalar' && tnumIsConst(value.varOff) && value.varOff.value === 0n) || (!value && imm === 0);
+  if (zero && value && valueReg >= 0) markPrecise(env, valueReg);
   const type = zero ? STACK_ZERO : STACK_MISC;
   for (let i = 0; i < size; i++) slot.types[(slotIdx - i) & 7] = type;
 }
@@ -163,6 +166,7 @@ function stackReadFixed(env: Env, f: FuncState, off: number, size: number, dst: 
       // bpf_stack_narrow_access_ok: little-endian, the read must start at the spill's start.
       const narrowOk = (off % 8 + 8) % 8 === 0;
       if (size <= spillSize && narrowOk) {
+        env.stackAccess = 1 + f.frameno * 64 + spi;
         const d = copyReg(reg);
         const bits = reg.umax === 0n ? 0 : reg.umax.toString(2).length;
         if (bits > size * 8) d.id = 0;
@@ -176,10 +180,14 @@ function stackReadFixed(env: Env, f: FuncState, off: number, size: number, dst: 
           else if (t === STACK_ZERO) zeros++;
           else if (!byteOk(t)) fail(`invalid read from stack off ${off}+${i} size ${size}`);
         }
-        if ((spills === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) || zeros === size) rs[dst] = constScalar(0n);
+        if (spills === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) {
+          env.stackAccess = 1 + f.frameno * 64 + spi;
+          rs[dst] = constScalar(0n);
+        } else if (zeros === size) rs[dst] = constScalar(0n);
         else rs[dst] = unknownScalar();
       }
     } else if (dst >= 0) {
+      env.stackAccess = 1 + f.frameno * 64 + spi;
       rs[dst] = copyReg(reg);
     } else if (isPointer(reg) && !env.privileged) {
       fail(`leaking pointer from stack off ${off}`);
@@ -281,7 +289,7 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
     const f = frameOf(env, r);
     if (tnumIsConst(r.varOff)) {
       const o = full + Number(BigInt.asIntN(64, r.varOff.value));
-      if (write) stackWriteFixed(env, f, o, size, value, valueReg < 0 ? imm : null);
+      if (write) stackWriteFixed(env, f, o, size, value, valueReg < 0 ? imm : null, valueReg);
       else stackReadFixed(env, f, o, size, valueReg);
     } else if (write) {
       stackWriteVar(env, f, r, full, size, value, valueReg < 0 ? imm : null);

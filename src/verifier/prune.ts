@@ -38,12 +38,13 @@ function sameShape(o: RegState, c: RegState): boolean {
     && o.off === c.off && o.map === c.map && o.memSize === c.memSize && o.frameno === c.frameno && o.subprog === c.subprog;
 }
 
-function regsafe(o: RegState, c: RegState, ids: IdMap): boolean {
+function regsafe(o: RegState, c: RegState, ids: IdMap, exact: boolean): boolean {
   if (o.type === 'not_init') return true;
   if (c.type === 'not_init') return false;
   if (o.type !== c.type) return false;
   switch (o.type) {
     case 'scalar':
+      if (!exact && !o.precise) return true;
       if (o.addConst !== c.addConst) return false;
       if (o.addConst && o.off !== c.off) return false;
       return ids.checkScalar(o.id, c.id) && rangeWithin(o, c) && tnumIn(o.varOff, c.varOff);
@@ -68,7 +69,7 @@ function scalarForStack(s: StackSlot | undefined, unknown: RegState): RegState |
   return null;
 }
 
-function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, unknown: RegState): boolean {
+function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, unknown: RegState, exact: boolean): boolean {
   for (let i = 0; i < o.stack.length * 8; i++) {
     const spi = i >> 3;
     const os = o.stack[spi]!;
@@ -80,7 +81,7 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, 
     const oReg = scalarForStack(os, unknown);
     const cReg = scalarForStack(cs, unknown);
     if ((i & 7) === 0 && oReg && cReg) {
-      if (!regsafe(oReg, cReg, ids)) return false;
+      if (!regsafe(oReg, cReg, ids, exact)) return false;
       i += 7;
       continue;
     }
@@ -88,7 +89,7 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, 
     if (ot === STACK_MISC && ct === STACK_ZERO) continue;
     if (ot !== ct) return false;
     if ((i & 7) !== 7) continue;
-    if (os.types[7] === STACK_SPILL && !regsafe(os.spilled, cs.spilled, ids)) return false;
+    if (os.types[7] === STACK_SPILL && !regsafe(os.spilled, cs.spilled, ids, exact)) return false;
   }
   return true;
 }
@@ -97,7 +98,7 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, 
  * Whether `cur` is covered by the explored state `old` at the same instruction.
  * `liveMask` limits register comparison of the innermost frame to the live registers.
  */
-export function statesEqual(old: VState, cur: VState, liveMask: number, privileged: boolean, unknown: RegState): boolean {
+export function statesEqual(old: VState, cur: VState, liveMask: number, privileged: boolean, unknown: RegState, exact = true): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
@@ -110,9 +111,9 @@ export function statesEqual(old: VState, cur: VState, liveMask: number, privileg
     for (let r = 0; r < 11; r++) {
       const live = inner ? r === 10 || (liveMask & (1 << r)) !== 0 : r >= 6;
       if (!live) continue;
-      if (!regsafe(of.regs[r]!, cf.regs[r]!, ids)) return false;
+      if (!regsafe(of.regs[r]!, cf.regs[r]!, ids, exact)) return false;
     }
-    if (!stacksafe(of, cf, ids, privileged, unknown)) return false;
+    if (!stacksafe(of, cf, ids, privileged, unknown, exact)) return false;
   }
   return true;
 }

@@ -40,6 +40,16 @@ export interface VState {
   /** The checkpoint this path descends from (for branch counting and loop detection). */
   parent: Checkpoint | null;
   branches: number;
+  /** Instructions processed since the last checkpoint, in order (the kernel's jump history, complete). */
+  trace: number[];
+  /** Per trace entry: 0, or 1 + frame * 64 + slot of a register spill or fill. */
+  traceStack: number[];
+  /** First instruction of this segment (first_insn_idx). */
+  firstInsn: number;
+  /** Last instruction processed before a checkpoint was taken (last_insn_idx). */
+  lastInsn: number;
+  /** Entries the kernel's jump history would hold (jump points and spills/fills) since the last checkpoint. */
+  histCnt: number;
 }
 
 /** A remembered state at a prune point (struct bpf_verifier_state_list). */
@@ -65,7 +75,10 @@ export function copyFrame(f: FuncState): FuncState {
 }
 
 export function copyState(s: VState): VState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, branches: s.branches };
+  return {
+    frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, branches: s.branches,
+    trace: s.trace.slice(), traceStack: s.traceStack.slice(), firstInsn: s.firstInsn, lastInsn: s.lastInsn, histCnt: s.histCnt,
+  };
 }
 
 /** A fresh frame: every register NOT_INIT, r10 the frame pointer. */
@@ -82,7 +95,7 @@ export function newFrame(frameno: number, callsite: number, subprog: number): Fu
 export function initialState(): VState {
   const f = newFrame(0, -1, 0);
   f.regs[1] = pointer('ctx');
-  return { frames: [f], refs: [], parent: null, branches: 1 };
+  return { frames: [f], refs: [], parent: null, branches: 1, trace: [], traceStack: [], firstInsn: 0, lastInsn: 0, histCnt: 0 };
 }
 
 /** Make sure slots down to `size` bytes below fp exist (grow_stack_state). */

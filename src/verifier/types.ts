@@ -10,6 +10,8 @@ export interface VerifyOptions {
   privileged?: boolean;
   /** Processed-instruction limit (BPF_COMPLEXITY_LIMIT_INSNS); default 1,000,000. */
   maxInsns?: number;
+  /** The kernel's nr_cpu_ids, the bound of bpf_get_smp_processor_id(); default 2 (the machines this was calibrated on). */
+  nrCpus?: number;
 }
 
 /** Exploration statistics, as the kernel's final log line. */

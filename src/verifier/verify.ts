@@ -101,8 +101,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     if (level === 2) log.write(liveBlock(slots, live));
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
-      privileged: options.privileged ?? true, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
-      scratch: { regs: new Set(), slots: new Set() }, refInsn: new Map(),
+      privileged: options.privileged ?? true, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
+      scratch: { regs: new Set(), slots: new Set() }, refInsn: new Map(), stackAccess: 0,
     };
     const ex = new Explorer(env, limit);
     try {
