@@ -13,6 +13,11 @@ import { boundsSync } from './scalar.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
 import { markPrecise, markPreciseSlot } from './precision.js';
 
+/** Helpers whose prototype sets pkt_access (packet pointers allowed as memory arguments). */
+const PKT_ACCESS = new Set([1, 2, 3, 87, 88, 89, 28, 9, 10, 11]);
+/** Helpers that may move packet data (bpf_helper_changes_pkt_data): packet pointers die. */
+const CHANGES_PKT = new Set([9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65, 73, 74, 75, 76, 90, 91, 143]);
+
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
 
 interface CallMeta {
@@ -146,6 +151,7 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
     if (!env.privileged && r.type !== 'scalar') fail(`R${regno} leaks addr into helper function`);
     return;
   }
+  if ((r.type === 'pkt' || r.type === 'pkt_meta') && !PKT_ACCESS.has(fid)) fail('helper access to the packet is not allowed');
   const nullable = arg.endsWith('_OR_NULL');
   if (nullable && isNull(r)) {
     if (arg === 'ARG_PTR_TO_MEM_OR_NULL' || arg === 'ARG_PTR_TO_MEM_RDONLY_OR_NULL') return;
@@ -279,6 +285,11 @@ export function checkHelperCall(env: Env, fid: number): void {
     }
   }
   if (meta.map >= 0) checkMapFunc(env, fid, meta.map);
+  if (CHANGES_PKT.has(fid)) {
+    forEachReg(env, (r, set) => {
+      if (r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end') set(unknownScalar());
+    });
+  }
 }
 
 /** do_refine_retval_range: helpers whose result range the kernel knows. */

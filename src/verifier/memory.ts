@@ -4,7 +4,7 @@
  */
 import { curFrame, fail, nextId, regs, type Env } from './env.js';
 import { ctxAccess, directPacketAccess } from './context.js';
-import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
+import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, snum, unknownScalar, type RegState } from './reg-state.js';
 import { S64_MIN, coerceToSize, coerceToSizeSx } from './scalar.js';
 import {
   MAX_BPF_STACK, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, growStack, isSpilledReg, type FuncState,
@@ -15,7 +15,7 @@ import { markPrecise } from './precision.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
-  return tnumIsConst(r.varOff) ? `${BigInt.asIntN(64, r.varOff.value)}` : tnumToString(r.varOff);
+  return tnumIsConst(r.varOff) ? snum(r.varOff.value) : tnumToString(r.varOff);
 }
 
 /** The frame a stack pointer points into. */
@@ -239,7 +239,7 @@ function stackReadVar(env: Env, f: FuncState, r: RegState, off: number, size: nu
 /** Alignment (check_ptr_alignment): only stack accesses are strict on x86-64. */
 function checkAlignment(r: RegState, off: number, size: number, strict: boolean): void {
   if ((r.type !== 'fp' && !strict) || size === 1) return;
-  const desc = r.type === 'fp' ? 'stack ' : r.type === 'map_value' ? 'value ' : r.type === 'ctx' ? 'context ' : r.type === 'mem' ? 'memory ' : '';
+  const desc = r.maybeNull ? '' : r.type === 'fp' ? 'stack ' : r.type === 'map_value' ? 'value ' : r.type === 'map_key' ? 'key ' : r.type === 'ctx' ? 'context ' : '';
   if (isPktPointer(r)) return;
   const regOff = tnumAdd(r.varOff, tnumConst(BigInt(r.off + off)));
   if (!tnumIsAligned(regOff, size)) fail(`misaligned ${desc}access off ${tnumShort(r)}+${r.off}+${off} size ${size}`);
@@ -269,6 +269,7 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
     if (valueReg >= 0 && (!write || r.rdonly)) rs[valueReg] = unknownScalar();
   } else if (r.type === 'ctx') {
     leak('ctx');
+    if (r.off < 0) fail(`negative offset ctx ptr R${regno} off=${r.off} disallowed`);
     if (r.off) fail(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
     if (!tnumIsConst(r.varOff) || r.varOff.value !== 0n) fail(`variable ctx access var_off=${tnumToString(r.varOff)} disallowed`);
     const acc = ctxAccess(env.progType, full, size, write);
