@@ -30,6 +30,6 @@ export { mapContentsArb, u32Key, type MapEntry, type MapContents, type MapConten
 export { programArb, shapeTreeArb, compileShape, type ProgramShape, type ShapeStmt, type ShapeTree, type GenHelper } from './program-arb.js';
 export { toRawInput, inputBytes, describeInput, packetSummary, type BpfInput, type RawInput } from './input.js';
 export { loadTarget, targetFromSource, BpfTarget, KernelMismatch, formatTrace, type TargetOptions, type RunOutcome, type CrossCheckStats } from './target.js';
-export { KernelSide, type KernelRun } from './kernel-check.js';
+export { KernelSide, skbTestRunRefusal, type KernelRun } from './kernel-check.js';
 export { property, checkProgram, checkAgainst, formatFailure, PropertyFailure, type CheckOptions, type CheckReport } from './property.js';
 export { withRecorder, type TraceRecord } from './recorder.js';

@@ -21,6 +21,20 @@ const MIN_FRAME = 14;
  */
 const MAX_LINEAR_FRAME: Readonly<Record<number, number>> = { [BPF_PROG_TYPE_XDP]: 3520, [BPF_PROG_TYPE_SOCKET_FILTER]: 3712 };
 
+/**
+ * Why an skb test run (socket filter, tc) refuses `frame` with EINVAL, or undefined if it takes it.
+ * Measured on Linux 6.18: a frame shorter than an Ethernet header, or an IP ethertype without a
+ * whole IP header behind it. The VM refuses the same frames.
+ * @example skbTestRunRefusal(new Uint8Array(14)) // undefined (ethertype 0)
+ */
+export function skbTestRunRefusal(frame: Uint8Array): string | undefined {
+  if (frame.length < MIN_FRAME) return `a ${frame.length}-byte frame is below the kernel's minimum of ${MIN_FRAME}`;
+  const ethertype = (frame[12]! << 8) | frame[13]!;
+  if (ethertype === 0x0800 && frame.length < 34) return 'an IPv4-typed frame shorter than 34 bytes is refused by the skb test run';
+  if (ethertype === 0x86dd && frame.length < 54) return 'an IPv6-typed frame shorter than 54 bytes is refused by the skb test run';
+  return undefined;
+}
+
 /** A program loaded in the kernel for cross-checks. */
 export class KernelSide {
   readonly prog: KernelProgram;
@@ -65,10 +79,8 @@ export class KernelSide {
     if (data.length < MIN_FRAME) return { ok: false, reason: `a ${data.length}-byte frame is below the kernel's minimum of ${MIN_FRAME}` };
     if (type !== BPF_PROG_TYPE_SOCKET_FILTER && type !== BPF_PROG_TYPE_XDP) return { ok: false, reason: `${progTypeName(type)} is not cross-checked` };
     if (type === BPF_PROG_TYPE_SOCKET_FILTER) {
-      // measured: the skb test run wants a whole network header behind an IP ethertype
-      const ethertype = (data[12]! << 8) | data[13]!;
-      if (ethertype === 0x0800 && data.length < 34) return { ok: false, reason: 'an IPv4-typed frame shorter than 34 bytes is refused by the skb test run' };
-      if (ethertype === 0x86dd && data.length < 54) return { ok: false, reason: 'an IPv6-typed frame shorter than 54 bytes is refused by the skb test run' };
+      const refusal = skbTestRunRefusal(data);
+      if (refusal !== undefined) return { ok: false, reason: refusal };
     }
     const max = MAX_LINEAR_FRAME[type]!;
     if (data.length > max) return { ok: false, reason: `a ${data.length}-byte frame exceeds the ${max}-byte linear ${progTypeName(type)} test-run buffer` };
