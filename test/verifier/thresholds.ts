@@ -42,6 +42,27 @@ export const PROGRAM_BUDGET_MS = 15_000;
 export const LOG_RATCHET = {
   // First measured (engine at cce0437 + work in progress): level 1 35/40 identical, 95.2% lines;
   // level 2 16/40 identical, 86.8% lines. Asserted with a small margin for the engine's churn.
-  level1: { identical: 0.8, lines: 0.9 },
+  // Re-based when the hand corpus grew to 64 programs (15 of them found by the differential
+  // because we disagreed): level 1 51/64 identical, 91.5% lines; level 2 30/64, 91.9%.
+  level1: { identical: 0.75, lines: 0.9 },
   level2: { identical: 0.35, lines: 0.8 },
 } as const;
+
+/**
+ * Corpus programs our verifier accepts on which the VM faults, with why; the soundness test
+ * skips them (and says when one no longer faults). Each is a bug to fix in the verifier or
+ * the VM, not a licence: keep the list short and the reasons precise.
+ */
+export const KNOWN_VM_FAULTS: Readonly<Record<string, string>> = {
+  'gen/ctx/tp-read-off-8-size8':
+    'Linux 6.18 accepts a tracepoint context read at off -8 (so do we); the VM faults: out-of-bounds read of 8 bytes at ctx-8',
+};
+
+/**
+ * Programs the kernel rejects for memory safety that our verifier accepts, known and reported
+ * (disagreements.md). The issue's target is none; the goldens suite fails on any other.
+ */
+export const KNOWN_UNSAFE_ACCEPTS: Readonly<Record<string, string>> = {
+  // Empty. Was: hand/pseudo-c/xdp-adjust-head-stale-pointer.s (packet pointers kept after
+  // bpf_xdp_adjust_head), fixed by engine commit af7b3a7.
+};
