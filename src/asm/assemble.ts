@@ -4,7 +4,8 @@
  * Every error is collected (one per statement at most) and thrown together as `AsmError`.
  */
 import { helperIdByName } from '../isa/helpers.js';
-import { slotIndices, type Insn, type Program } from '../isa/index.js';
+import { slotIndices, type Insn } from '../isa/insn.js';
+import type { Program } from '../isa/program.js';
 import { AsmError, type AsmDiagnostic } from './asm-error.js';
 import { addLabel, parseDirective } from './directives.js';
 import { detectDialect, type Dialect } from './dialect.js';

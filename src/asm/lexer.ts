@@ -63,12 +63,40 @@ const is = (text: string, i: number, mask: number): boolean => {
   return c < 128 && (CLASS[c]! & mask) !== 0;
 };
 
+/*
+ * Images of the commonest tokens, shared instead of cut out of the source once per token:
+ * registers, the words that begin or end statements, small decimal numbers.
+ */
+const REG_IMAGES = [Array.from({ length: 11 }, (_, i) => `r${i}`), Array.from({ length: 11 }, (_, i) => `w${i}`)] as const;
+const WORD_IMAGES: string[][] = [];
+for (const w of ['if', 'goto', 'gotol', 'call', 'callx', 'exit', 'lock', 'll', 'skb', 'map', 'be16', 'be32', 'be64', 'le16', 'le32', 'le64', 'may_goto']) {
+  (WORD_IMAGES[w.charCodeAt(0)] ??= []).push(w);
+}
+const NUMBER_IMAGES = Array.from({ length: 1000 }, (_, i) => String(i));
+
+/** The image of the identifier at [offset, end): a shared string when it is a common one. */
+function identImage(text: string, offset: number, end: number): string {
+  const len = end - offset;
+  const c0 = text.charCodeAt(offset);
+  if ((c0 === 0x72 || c0 === 0x77) && len <= 3 && len >= 2) {
+    const table = REG_IMAGES[c0 === 0x72 ? 0 : 1];
+    const d1 = text.charCodeAt(offset + 1) - 0x30;
+    if (len === 2 && d1 >= 0 && d1 <= 9) return table[d1]!;
+    if (len === 3 && d1 === 1 && text.charCodeAt(offset + 2) === 0x30) return table[10]!;
+  }
+  const words = WORD_IMAGES[c0];
+  if (words !== undefined) {
+    for (const w of words) if (w.length === len && text.startsWith(w, offset)) return w;
+  }
+  return text.substring(offset, end);
+}
+
 /** `[A-Za-z_.$][A-Za-z0-9_.$]*` */
 const matchIdent: Matcher = (text, offset) => {
   if (!is(text, offset, 1)) return null;
   let i = offset + 1;
   while (is(text, i, 3)) i++;
-  return hit(text.substring(offset, i));
+  return hit(identImage(text, offset, i));
 };
 
 /** `0[xX][0-9a-fA-F]+|[0-9]+` */
@@ -78,10 +106,12 @@ const matchNumber: Matcher = (text, offset) => {
   if (text.charCodeAt(offset) === 0x30 && (text.charCodeAt(i) | 0x20) === 0x78 && is(text, i + 1, 4)) {
     i += 2;
     while (is(text, i, 4)) i++;
-  } else {
-    while (is(text, i, 2)) i++;
+    return hit(text.substring(offset, i));
   }
-  return hit(text.substring(offset, i));
+  let v = text.charCodeAt(offset) - 0x30;
+  while (is(text, i, 2)) v = v * 10 + text.charCodeAt(i++) - 0x30;
+  // A shared image when the digits spell the number exactly (no leading zeros).
+  return hit(v < 1000 && NUMBER_IMAGES[v]!.length === i - offset ? NUMBER_IMAGES[v]! : text.substring(offset, i));
 };
 
 /** `%[A-Za-z_][A-Za-z0-9_]*` */
@@ -129,6 +159,12 @@ const literal = (image: string): Matcher => {
   };
 };
 
+/** A rarer token: its sticky regular expression, run at the offset. */
+const sticky = (re: RegExp): Matcher => (text, offset) => {
+  re.lastIndex = offset;
+  return re.test(text) ? hit(text.substring(offset, re.lastIndex)) : null;
+};
+
 const IDENT_START = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$'];
 /** A fixed token: a one-character string pattern (chevrotain compares the character), else a literal matcher. */
 const fixed = (name: string, image: string): TokenType =>
@@ -137,20 +173,20 @@ const fixed = (name: string, image: string): TokenType =>
 export const WhiteSpace = tok('WhiteSpace', matchWhiteSpace, { group: Lexer.SKIPPED, start_chars_hint: [' ', '\t', '\f', '\v'], line_breaks: false });
 export const Newline = tok('Newline', matchNewline, { start_chars_hint: ['\n', '\r'], line_breaks: true });
 export const LineComment = tok('LineComment', matchLineComment, { group: Lexer.SKIPPED, start_chars_hint: ['#', '/', ';'], line_breaks: false });
-export const BlockComment = tok('BlockComment', /\/\*[\s\S]*?\*\//, { group: Lexer.SKIPPED, line_breaks: true });
-export const StringLit = tok('String', /"(?:[^"\\\r\n]|\\.)*"/);
+export const BlockComment = tok('BlockComment', sticky(/\/\*[\s\S]*?\*\//y), { group: Lexer.SKIPPED, start_chars_hint: ['/'], line_breaks: true });
+export const StringLit = tok('String', sticky(/"(?:[^"\\\r\n]|\\.)*"/y), { start_chars_hint: ['"'], line_breaks: false });
 // Unterminated comments and strings: matched once to the end (never rescanned, so no
 // quadratic blow-up) and set aside in the `errors` group for the problem list.
-export const UnterminatedComment = tok('UnterminatedComment', /\/\*[\s\S]*/, { group: 'errors', line_breaks: true });
-export const UnterminatedString = tok('UnterminatedString', /"(?:[^"\\\r\n]|\\.)*/, { group: 'errors' });
+export const UnterminatedComment = tok('UnterminatedComment', sticky(/\/\*[\s\S]*/y), { group: 'errors', start_chars_hint: ['/'], line_breaks: true });
+export const UnterminatedString = tok('UnterminatedString', sticky(/"(?:[^"\\\r\n]|\\.)*/y), { group: 'errors', start_chars_hint: ['"'], line_breaks: false });
 export const NumberLit = tok('Number', matchNumber, { start_chars_hint: [...'0123456789'], line_breaks: false });
 export const PercentReg = tok('PercentReg', matchPercentReg, { start_chars_hint: ['%'], line_breaks: false });
 // Signed operators come before identifiers so that `s>=` is not read as `s` `>=`.
 // Whole memory operands as single tokens (fewer, cheaper tokens on the hot path); anything
 // irregular falls back to the single-character tokens below and the parsers' slow path.
-export const MemCast = tok('MemCast', /\*\(\s*[us](?:8|16|32|64)\s*\*\s*\)/);
-export const Addr = tok('Addr', /\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\)/);
-export const MAddr = tok('MAddr', /\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\]/);
+export const MemCast = tok('MemCast', sticky(/\*\(\s*[us](?:8|16|32|64)\s*\*\s*\)/y), { start_chars_hint: ['*'], line_breaks: true });
+export const Addr = tok('Addr', sticky(/\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\)/y), { start_chars_hint: ['('], line_breaks: true });
+export const MAddr = tok('MAddr', sticky(/\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\]/y), { start_chars_hint: ['['], line_breaks: true });
 export const SArshAssign = fixed('SArshAssign', 's>>=');
 export const SDivAssign = fixed('SDivAssign', 's/=');
 export const SModAssign = fixed('SModAssign', 's%=');
@@ -200,6 +236,10 @@ const lexer = new Lexer(allTokens, {
   ensureOptimizations: true,
   skipValidations: true,
 });
+// One run over a short text (it also goes through the end of the tokenizing loop, which
+// the first chunk of a long file reaches only after V8 has optimized the loop): without
+// this feedback, the optimized tokenizer deoptimizes at the end of every chunk.
+lexer.tokenize('r0 = 1 # .\n');
 
 /** A character the lexer could not turn into a token. */
 export interface LexProblem {

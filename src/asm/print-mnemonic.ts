@@ -1,5 +1,5 @@
 /** Printing one instruction in the mnemonic dialect (uBPF / bpf_conformance style). */
-import { assertNever, type Insn, type Size } from '../isa/index.js';
+import { assertNever, type Insn, type Size } from '../isa/insn.js';
 import { hex64, signed, type TargetName } from './print-pseudo-c.js';
 import { PSEUDO_NAME } from './pseudo-names.js';
 

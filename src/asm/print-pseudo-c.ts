@@ -1,6 +1,6 @@
 /** Printing one instruction in the pseudo-C dialect (llvm-objdump / verifier log style). */
 import { helperName } from '../isa/helpers.js';
-import { assertNever, type AluOp, type Insn, type JmpOp, type Size } from '../isa/index.js';
+import { assertNever, type AluOp, type Insn, type JmpOp, type Size } from '../isa/insn.js';
 import { PSEUDO_NAME } from './pseudo-names.js';
 
 /** Renders a relative jump/call target: a label name, or undefined for the number. */

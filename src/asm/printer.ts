@@ -6,7 +6,8 @@
 import { attachTypeName } from '../isa/attach-types.js';
 import { mapTypeName } from '../isa/map-types.js';
 import { progTypeName } from '../isa/prog-types.js';
-import { slotIndices, type Insn, type Program } from '../isa/index.js';
+import { slotIndices, type Insn } from '../isa/insn.js';
+import type { Program } from '../isa/program.js';
 import type { Dialect } from './dialect.js';
 import { printMnemonic } from './print-mnemonic.js';
 import { printPseudoC, type TargetName } from './print-pseudo-c.js';

@@ -35,6 +35,17 @@ interface PReg {
   readonly tok: IToken;
 }
 
+/** `/^[rw][0-9]+$/` without a RegExp call (this runs for every identifier operand). */
+function looksLikeReg(image: string): boolean {
+  const c0 = image.charCodeAt(0);
+  if ((c0 !== 0x72 && c0 !== 0x77) || image.length < 2) return false;
+  for (let i = 1; i < image.length; i++) {
+    const d = image.charCodeAt(i);
+    if (d < 0x30 || d > 0x39) return false;
+  }
+  return true;
+}
+
 /** A register `rN`/`wN`, or undefined if the token is not one (bad numbers fail). */
 function tryReg(s: ParseState): PReg | undefined {
   const t = s.peek();
@@ -44,7 +55,7 @@ function tryReg(s: ParseState): PReg | undefined {
     s.pos++;
     return { reg: r.reg, wide: r.wide, tok: t };
   }
-  if (/^[rw]\d+$/.test(t.image)) s.fail(t, `bad register '${t.image}' (r0..r10, w0..w10)`);
+  if (looksLikeReg(t.image)) s.fail(t, `bad register '${t.image}' (r0..r10, w0..w10)`);
   return undefined;
 }
 

@@ -9,9 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Dialect } from '../asm/dialect.js';
-import { decode } from '../isa/decode.js';
-import { IsaError } from '../isa/errors.js';
-import { programOf, type Program } from '../isa/program.js';
+import type { Program } from '../isa/program.js';
 import { InputError } from './errors.js';
 
 /** A program read from a file, with what came with it. */
@@ -73,7 +71,11 @@ export function parseHexText(text: string): Uint8Array | undefined {
   return out.length > 0 ? Uint8Array.from(out) : undefined;
 }
 
-function decodeFile(path: string, bytes: Uint8Array): Program {
+async function decodeFile(path: string, bytes: Uint8Array): Promise<Program> {
+  // The decoder loads only for bytecode files, so that assembling starts faster.
+  const [{ decode }, { IsaError }, { programOf }] = await Promise.all([
+    import('../isa/decode.js'), import('../isa/errors.js'), import('../isa/program.js'),
+  ]);
   try {
     return programOf(decode(bytes));
   } catch (e) {
@@ -101,7 +103,7 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
     if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
       throw new InputError(`${path}: ELF object files are not read directly; extract the code with 'llvm-objcopy -O binary --only-section=.text ${path} out.bin'`);
     }
-    return { program: decodeFile(path, bytes), kind: 'bin' };
+    return { program: await decodeFile(path, bytes), kind: 'bin' };
   }
   const text = new TextDecoder().decode(bytes);
   // The assembler (and chevrotain) load only when a file needs assembling, so that
@@ -113,7 +115,7 @@ export async function loadProgramFile(path: string, options: LoadOptions = {}): 
   }
   if (!source) {
     const hex = parseHexText(text);
-    if (hex !== undefined) return { program: decodeFile(path, hex), kind: 'hex' };
+    if (hex !== undefined) return { program: await decodeFile(path, hex), kind: 'hex' };
   }
   const { assemble } = await import('../asm/assemble.js');
   return { program: assemble(text, { file: path, ...(options.dialect !== undefined ? { dialect: options.dialect } : {}) }), kind: 'asm' };
