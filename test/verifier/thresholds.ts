@@ -45,7 +45,8 @@ export const LOG_RATCHET = {
   // Re-based when the hand corpus grew to 64 programs (15 of them found by the differential
   // because we disagreed): level 1 51/64 identical, 91.5% lines; level 2 30/64, 91.9%.
   // Raised after engine af7b3a7: level 1 56/64 identical, 96.4% lines; level 2 35/64, 94.2%.
-  level1: { identical: 0.85, lines: 0.95 },
+  // Re-based for 2 more found programs (66): level 1 56/66 identical, 95.9% lines.
+  level1: { identical: 0.82, lines: 0.95 },
   level2: { identical: 0.5, lines: 0.9 },
 } as const;
 
