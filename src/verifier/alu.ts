@@ -185,7 +185,10 @@ function aluMov(env: Env, insn: AluInsn): void {
     return;
   }
   if (!env.privileged) fail(`R${insn.src} partial copy of pointer`);
-  rs[insn.dst] = unknownScalar();
+  const u = unknownScalar();
+  zext32To64(u);
+  boundsSync(u);
+  rs[insn.dst] = u;
 }
 
 /** check_alu_op for one ALU instruction. */

@@ -275,8 +275,9 @@ export function checkHelperCall(env: Env, fid: number): void {
       r.ringbuf = true;
       r.maybeNull = true;
       r.memSize = meta.memSize;
-      r.id = nextId(env);
+      nextId(env);
       const id = nextId(env);
+      r.id = id;
       r.refObjId = id;
       env.cur.refs.push(id);
       env.refInsn.set(id, env.insnIdx);

@@ -5,12 +5,12 @@
  * jumps into the middle of `lddw`, and marks the prune points.
  */
 import type { Insn } from '../isa/index.js';
-import { helperProto } from '../isa/helper-protos.js';
+import { helperAllowed, helperProto } from '../isa/helper-protos.js';
 
-/** Registers a helper call reads: its declared arguments (all five when unknown). */
-function helperUses(id: number): number {
+/** Registers a helper call reads: its declared arguments (all five when unknown or not allowed here). */
+function helperUses(id: number, progType: number): number {
   const p = helperProto(id);
-  const n = p ? p.args.length : 5;
+  const n = p && helperAllowed(p, progType) ? p.args.length : 5;
   return ((1 << (n + 1)) - 1) & ~1;
 }
 import { Reject } from './types.js';
@@ -171,7 +171,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
  * Registers live before each slot (compute_live_registers), as a bit mask of r0..r9.
  * A backward data-flow over the same successors as check_cfg.
  */
-export function liveRegisters(slots: Slots): Uint16Array {
+export function liveRegisters(slots: Slots, progType: number): Uint16Array {
   const n = slots.length;
   const use = new Uint16Array(n);
   const def = new Uint16Array(n);
@@ -200,7 +200,7 @@ export function liveRegisters(slots: Slots): Uint16Array {
         case 'gotol': s = [pc + insn.imm + 1]; break;
         case 'may_goto': s = [pc + 1, pc + insn.off + 1]; break;
         case 'call':
-          u = insn.target === 'helper' ? helperUses(insn.imm) : 0x3e;
+          u = insn.target === 'helper' ? helperUses(insn.imm, progType) : 0x3e;
           d = 0x3f;
           break;
         case 'callx': u = bit(insn.reg) | 0x3e; d = 0x3f; break;
@@ -215,8 +215,7 @@ export function liveRegisters(slots: Slots): Uint16Array {
           if (insn.op === 'cmpxchg') d = 1;
           else if (insn.fetch) d = bit(insn.src);
           break;
-        case 'ldabs': u = 0x40; d = 0x3f; break;
-        case 'ldind': u = 0x40 | bit(insn.src); d = 0x3f; break;
+        case 'ldabs': case 'ldind': u = 0x3ff; d = 0x3f; break;
       }
     }
     use[pc] = u;

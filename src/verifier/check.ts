@@ -44,8 +44,9 @@ function printState(env: Env, all: boolean): string {
   const f = curFrame(env);
   const sizes = mapSizes(env);
   let out = '';
-  if (all) for (const fr of env.cur.frames) out += formatFrame(fr, sizes, null);
+  if (all) out = formatFrame(f, sizes, null);
   else out = formatFrame(f, sizes, env.scratch);
+  if (env.cur.refs.length) out += ` refs=${env.cur.refs.join(',')}`;
   env.scratch = { regs: new Set(), slots: new Set() };
   return out;
 }

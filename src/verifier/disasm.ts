@@ -60,7 +60,7 @@ export function formatInsn(insn: Insn, mapName?: (insn: Insn) => string | undefi
     case 'call':
       if (insn.target === 'local') return `${code} call pc${plus(insn.imm)}`;
       if (insn.target === 'kfunc') return `${code} call kernel-function`;
-      return `${code} call ${helperName(insn.imm) ?? 'unknown'}#${insn.imm}`;
+      return `${code} call ${insn.imm === 0 ? 'bpf_unspec' : helperName(insn.imm) ?? 'unknown'}#${insn.imm}`;
     case 'callx':
       return `${code} callx r${insn.reg}`;
     case 'exit':
@@ -78,7 +78,7 @@ export function formatInsn(insn: Insn, mapName?: (insn: Insn) => string | undefi
     case 'atomic': {
       const sz = SIZE_STR[insn.size]!;
       const mem = `(${sz} *)(r${insn.dst} ${plus(insn.off)})`;
-      const c = insn.size === 8 ? 'r' : 'w';
+      const c = 'r';
       const w = insn.size === 8 ? '64' : '';
       if (insn.op === 'load_acq') return `${code} ${c}${insn.dst} = load_acquire((${sz} *)(r${insn.src} ${plus(insn.off)}))`;
       if (insn.op === 'store_rel') return `${code} store_release(${mem}, ${c}${insn.src})`;

@@ -4,7 +4,7 @@
  */
 import { curFrame, fail, nextId, regs, type Env } from './env.js';
 import { ctxAccess, directPacketAccess } from './context.js';
-import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, snum, unknownScalar, type RegState } from './reg-state.js';
+import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
 import { S64_MIN, coerceToSize, coerceToSizeSx } from './scalar.js';
 import {
   MAX_BPF_STACK, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, growStack, isSpilledReg, type FuncState,
@@ -15,7 +15,7 @@ import { markPrecise } from './precision.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
-  return tnumIsConst(r.varOff) ? snum(r.varOff.value) : tnumToString(r.varOff);
+  return tnumIsConst(r.varOff) ? (r.varOff.value === 0n ? '0' : `0x${r.varOff.value.toString(16)}`) : tnumToString(r.varOff);
 }
 
 /** The frame a stack pointer points into. */

@@ -118,16 +118,16 @@ export function regTypeStr(r: Pick<RegState, 'type' | 'maybeNull' | 'rdonly' | '
 /** Map key/value sizes for printing, by map index. */
 export type MapSizes = (map: number) => { keySize: number; valueSize: number };
 
-/** The kernel's verbose_snum: decimal within [-512, 512], else `%#llx` of the 64-bit image. */
+/** The kernel's verbose_snum: decimal within [S16_MIN, S16_MAX], else `%#llx` of the 64-bit image. */
 export function snum(x: bigint): string {
   const v = BigInt.asIntN(64, x);
-  return v >= -512n && v <= 512n ? v.toString() : `0x${BigInt.asUintN(64, v).toString(16)}`;
+  return v >= -32768n && v <= 32767n ? v.toString() : `0x${BigInt.asUintN(64, v).toString(16)}`;
 }
 
-/** The kernel's verbose_unum. */
+/** The kernel's verbose_unum: decimal up to U16_MAX, else `%#llx`. */
 export function unum(x: bigint): string {
   const v = BigInt.asUintN(64, x);
-  return v <= 512n ? v.toString() : `0x${v.toString(16)}`;
+  return v <= 65535n ? v.toString() : `0x${v.toString(16)}`;
 }
 
 function scalarRanges(r: RegState, parts: string[]): void {

@@ -140,7 +140,11 @@ export function formatFrame(f: FuncState, mapSizes: MapSizes, scratch: Scratch |
     if (s.types.every((t) => t === STACK_INVALID)) continue;
     if (scratch && !scratch.slots.has(i)) continue;
     const name = ` fp${-(i + 1) * 8}=`;
-    if (s.types[7] === STACK_SPILL) out += name + formatReg(s.spilled, mapSizes, f.frameno);
+    if (s.types[7] === STACK_SPILL) {
+      let prefix = '';
+      for (let j = 0; j < 8 && s.types[j] !== STACK_SPILL; j++) prefix += SLOT_CHAR[s.types[j]!];
+      out += name + prefix + formatReg(s.spilled, mapSizes, f.frameno);
+    }
     else out += name + s.types.map((t) => SLOT_CHAR[t]).join('');
   }
   return out;

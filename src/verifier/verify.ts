@@ -84,7 +84,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   const slots = toSlots(program.insns);
   const stats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
   const reject = (insn: number, message: string, main?: string): VerifyResult => {
-    log.write(`${message}\n`);
+    // The kernel prints this one without a newline, gluing it to the statistics line.
+    log.write(message === 'expected prog array map for tail call' ? message : `${message}\n`);
     log.write(statsLine(stats.processed, stats, limit));
     return { verdict: 'rejected', error: { insn, message: main ?? message.split('\n').pop()! }, processed: stats.processed, log: log.text(), stats };
   };
@@ -97,7 +98,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     });
     resolveMaps(slots, program);
     const cfg = checkCfg(slots, subprogs, options.privileged ?? true);
-    const live = liveRegisters(slots);
+    const progType = options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
+    const live = liveRegisters(slots, progType);
     if (level === 2) log.write(liveBlock(slots, live));
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
@@ -111,7 +113,14 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
       Object.assign(stats, { processed: ex.stats.processed, maxStatesPerInsn: ex.stats.maxStatesPerInsn, totalStates: ex.stats.totalStates, peakStates: ex.stats.peakStates });
     }
     const pt = env.progType;
-    if (pt !== 2 && pt !== 5 && pt !== 7 && pt !== 17) checkStackDepth(slots, subprogs, ex.stats.stackDepth);
+    if (pt !== 2 && pt !== 5 && pt !== 7 && pt !== 17) {
+      try {
+        checkStackDepth(slots, subprogs, ex.stats.stackDepth);
+      } catch (e) {
+        if (level === 1) log.reset(0);
+        throw e;
+      }
+    }
   } catch (e) {
     if (e instanceof Reject) return reject(e.insn ?? env?.insnIdx ?? 0, e.message, e.main);
     throw e;
