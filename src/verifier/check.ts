@@ -5,7 +5,7 @@
  */
 import type { Insn, JmpInsn } from '../isa/index.js';
 import { checkAlu, checkEnd, checkLdImm } from './alu.js';
-import { isPktPointer as isPkt, pointer, unknownScalar, copyReg, type RegState } from './reg-state.js';
+import { isPktPointer as isPkt, pointer, regTypeStr, unknownScalar, copyReg, type RegState } from './reg-state.js';
 import { flipOp, scalarBranchTaken, setMinMax } from './branch.js';
 import { checkHelperCall, forEachReg } from './call.js';
 import { checkSrc, checkDst, checkDstNoMark, curFrame, fail, mapSizes, regs, type Env } from './env.js';
@@ -453,7 +453,7 @@ export class Explorer {
   private checkReturn(r0: RegState): void {
     const range = this.env.progType === 8 ? [0n, 1n] : null;
     if (!range) return;
-    if (r0.type !== 'scalar') fail(`At program exit the register R0 is not a known value (${r0.type})`);
+    if (r0.type !== 'scalar') fail(`At program exit the register R0 is not a known value (${regTypeStr(r0)})`);
     markPrecise(this.env, 0);
     if (r0.smin >= range[0]! && r0.smax <= range[1]!) return;
     let msg = 'At program exit the register R0 has';
