@@ -61,7 +61,7 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
   let nest = 0;
   /** Start row of the block being emitted when it loops on itself, else -1. */
   let selfLoop = -1;
-  /** Cache-limit locals of the sites in the current self loop; count of all cached sites. */
+  /** Cache-limit locals of all sites in the current self loop; count of cached sites so far. */
   let loopSites: number[] = [];
   let sites = 0;
   let pc0 = 0;
@@ -199,8 +199,9 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
       // entered from outside: the caches may be stale
       for (let r = start, j = 0; r <= lastRow; r = prog.insnAt[r]!.kind === 'lddw' ? r + 2 : r + 1) {
         const kind = prog.insnAt[r]!.kind;
-        if (kind === 'ldx' || kind === 'st' || kind === 'stx') w.i64(0, 0).set(CACHE0 + 3 * (sites + j++) + 1);
+        if (kind === 'ldx' || kind === 'st' || kind === 'stx') loopSites.push(CACHE0 + 3 * (sites + j++) + 1);
       }
+      resetCaches();
       w.op2(W.loop, BLOCK);
       nest++;
     }
@@ -443,12 +444,9 @@ export function compileToWasm(prog: CompiledProgram, opts: CodegenOptions): Uint
    * rest (hooks, faults). `fast` consumes the linear address; `slow` the real address halves.
    */
   function emitAccess(size: number, base: number, off: number, limitOffset: number, fast: () => void, slow: () => void): void {
-    const site = selfLoop >= 0 ? loopSites.length : -1;
+    const site = selfLoop >= 0 ? sites : -1;
     const cMin = CACHE0 + 3 * sites, cLim = cMin + 1, cBias = cMin + 2;
-    if (site >= 0) {
-      loopSites.push(cLim);
-      sites++;
-    }
+    if (site >= 0) sites++;
     w.op2(W.block, BLOCK);
     nest++;
     // -KEY_BASE + off without carries (BASE_LO is far from 0 and 2^32)
