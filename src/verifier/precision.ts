@@ -19,6 +19,12 @@ interface Backtrack {
 
 class Unsupported extends Error {}
 
+function addSlot(bt: Backtrack, fr: number, spi: number): void {
+  if (fr >= bt.slots.length) return;
+  if (NO_SLOTS.includes(bt.slots[fr]!)) bt.slots[fr] = new Set<number>();
+  bt.slots[fr]!.add(spi);
+}
+
 const fmtRegs = (mask: number): string => {
   const out: string[] = [];
   for (let r = 0; r < 11; r++) if (mask & (1 << r)) out.push(`r${r}`);
@@ -57,7 +63,7 @@ function backtrackInsn(env: Env, idx: number, insn: Insn, stackFlag: number, bt:
       clear(insn.dst);
       if (stackFlag) {
         const fr = Math.floor((stackFlag - 1) / 64);
-        bt.slots[fr]?.add((stackFlag - 1) % 64);
+        addSlot(bt, fr, (stackFlag - 1) % 64);
       }
       return;
     case 'atomic':
@@ -172,9 +178,14 @@ function markChain(env: Env, bt: Backtrack, lastIdx: number): void {
   }
 }
 
-function newBacktrack(env: Env): Backtrack {
+const NO_SLOTS: Set<number>[] = [new Set(), new Set(), new Set(), new Set(), new Set(), new Set(), new Set(), new Set()];
+
+function newBacktrack(env: Env, withSlots = false): Backtrack {
   const n = env.cur.frames.length;
-  return { frame: n - 1, regs: new Array<number>(n).fill(0), slots: Array.from({ length: n }, () => new Set<number>()) };
+  const regs = n === 1 ? [0] : new Array<number>(n).fill(0);
+  // Slot sets are only written when a spill/fill is met; share empty ones until then.
+  const slots = withSlots ? Array.from({ length: n }, () => new Set<number>()) : NO_SLOTS.slice(0, n).map((x) => (x.size ? new Set<number>() : x));
+  return { frame: n - 1, regs, slots };
 }
 
 /** mark_chain_precision(env, regno) at the current instruction. */
@@ -190,14 +201,14 @@ export function markPrecise(env: Env, regno: number): void {
 /** Precision of a spilled stack slot (a constant map key, for example). */
 export function markPreciseSlot(env: Env, frame: number, spi: number): void {
   if (!env.privileged) return;
-  const bt = newBacktrack(env);
+  const bt = newBacktrack(env, true);
   bt.slots[frame]?.add(spi);
   markChain(env, bt, env.insnIdx);
 }
 
 /** propagate_precision: after pruning against `old`, what is precise there becomes precise here. */
 export function propagatePrecision(env: Env, old: VState): void {
-  const bt = newBacktrack(env);
+  const bt = newBacktrack(env, true);
   for (let fr = old.frames.length - 1; fr >= 0; fr--) {
     const frame = old.frames[fr]!;
     const parts: string[] = [];
