@@ -236,10 +236,11 @@ const lexer = new Lexer(allTokens, {
   ensureOptimizations: true,
   skipValidations: true,
 });
-// One run over a short text (it also goes through the end of the tokenizing loop, which
-// the first chunk of a long file reaches only after V8 has optimized the loop): without
-// this feedback, the optimized tokenizer deoptimizes at the end of every chunk.
-lexer.tokenize('r0 = 1 # .\n');
+// A few runs over a short text, so that V8 has allocated the tokenizer's feedback vector and
+// recorded the code after its loop (which the first chunk of a long file reaches only after
+// V8 has optimized the loop): without that feedback, the optimized tokenizer deoptimizes at
+// the end of chunks and is compiled again and again.
+for (let k = 0; k < 16; k++) lexer.tokenize('r0 = 1 # .\n');
 
 /** A character the lexer could not turn into a token. */
 export interface LexProblem {
