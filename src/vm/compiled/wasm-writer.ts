@@ -60,7 +60,11 @@ export class WasmWriter {
 
   /** Unsigned LEB128 of a non-negative integer below 2^32. */
   u32(v: number): this {
-    this.grow(5);
+    if (this.length + 5 > this.bytes.length) this.grow(5);
+    if (v >= 0 && v < 128) {
+      this.bytes[this.length++] = v;
+      return this;
+    }
     let x = v >>> 0;
     do {
       let b = x & 0x7f;
@@ -73,7 +77,11 @@ export class WasmWriter {
 
   /** Signed LEB128 of an int32. */
   s32(v: number): this {
-    this.grow(5);
+    if (this.length + 5 > this.bytes.length) this.grow(5);
+    if (v >= -64 && v < 64) {
+      this.bytes[this.length++] = v & 0x7f;
+      return this;
+    }
     let x = v | 0;
     for (;;) {
       const b = x & 0x7f;
@@ -108,7 +116,21 @@ export class WasmWriter {
 
   /** `i32.const v`. */
   i32(v: number): this {
-    return this.op(W.i32Const).s32(v);
+    if (this.length + 6 > this.bytes.length) this.grow(6);
+    this.bytes[this.length++] = W.i32Const;
+    return this.s32(v);
+  }
+
+  /** An opcode with a local index or other small unsigned immediate. */
+  private opU(opcode: number, i: number): this {
+    if (this.length + 6 > this.bytes.length) this.grow(6);
+    if (i < 128) {
+      this.bytes[this.length++] = opcode;
+      this.bytes[this.length++] = i;
+      return this;
+    }
+    this.bytes[this.length++] = opcode;
+    return this.u32(i);
   }
 
   /** `i64.const` of the halves `lo`, `hi`. */
@@ -118,22 +140,25 @@ export class WasmWriter {
 
   /** `local.get i`. */
   get(i: number): this {
-    return this.op(W.localGet).u32(i);
+    return this.opU(W.localGet, i);
   }
 
   /** `local.set i`. */
   set(i: number): this {
-    return this.op(W.localSet).u32(i);
+    return this.opU(W.localSet, i);
   }
 
   /** `local.tee i`. */
   tee(i: number): this {
-    return this.op(W.localTee).u32(i);
+    return this.opU(W.localTee, i);
   }
 
   /** A memory instruction with alignment hint 0 and a static offset. */
   mem(opcode: number, offset: number): this {
-    return this.op2(opcode, 0).u32(offset);
+    if (this.length + 7 > this.bytes.length) this.grow(7);
+    this.bytes[this.length++] = opcode;
+    this.bytes[this.length++] = 0;
+    return this.u32(offset);
   }
 
   /** Raw bytes. */
