@@ -14,7 +14,7 @@ const SHARED = new Set(['exit', 'call', 'callx', 'goto', 'gotol', 'may_goto', 'i
  * @example detectDialect('mov %r0, 1', tokens) // 'mnemonic'
  */
 export function detectDialect(source: string, tokens: readonly IToken[]): Dialect {
-  if (/%r\d/.test(source)) return 'mnemonic';
+  if (source.includes('%r') && /%r\d/.test(source)) return 'mnemonic';
   let atStart = true;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
