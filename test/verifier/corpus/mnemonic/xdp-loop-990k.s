@@ -1,4 +1,4 @@
-; A bounded loop of 330,000 iterations: the kernel processes 990,003 instructions,
+; A bounded loop of 330,000 iterations: the kernel processes 990,004 instructions,
 ; just under its 1,000,000 limit (each iteration's state differs, so nothing is pruned).
 .prog_type xdp
         mov %r0, 0
