@@ -45,8 +45,11 @@ registerCommand((program, io, setExit) => {
       const { program: prog } = await loadProgramFile(file);
       const type = progType ?? prog.progType;
       if (type === undefined) throw new UsageError(`${file}: no program type: pass --prog-type (e.g. socket_filter, xdp, tracepoint) or add a .prog_type directive`);
-      // Level 1 by default, so that a rejection can show the kernel-style log of the failing path.
-      const result = verify(prog, { progType: type, logLevel: requested ?? 1, privileged: opts.unprivileged !== true, maxInsns });
+      // Without --log-level, verify quietly (a long accepted path would build a long log for
+      // nothing) and re-run at level 1 only to show the failing path of a rejection.
+      const run = (logLevel: 0 | 1 | 2) => verify(prog, { progType: type, logLevel, privileged: opts.unprivileged !== true, maxInsns });
+      let result = run(requested ?? 0);
+      if (requested === undefined && result.verdict === 'rejected') result = run(1);
       const showLog = requested !== undefined ? requested > 0 : result.verdict === 'rejected';
       setExit(result.verdict === 'accepted' ? 0 : 1);
       if (opts.json === true) {
