@@ -5,7 +5,7 @@ import { MAX_CALL_FRAMES, STACK_SIZE, type Machine } from '../machine.js';
 import { compileToWasm } from './codegen.js';
 import * as L from './layout.js';
 import { RegionMirror } from './region-mirror.js';
-import { Wasm } from './wasm-api.js';
+import { Wasm, type WasmMemory } from './wasm-api.js';
 
 interface ProgramCode {
   run: (pc: number) => number;
@@ -29,14 +29,20 @@ const MAX_LEFT = 2 ** 52;
  * engine.execute(machine, mainProgram, 0);
  */
 export class CompiledEngine {
-  readonly memory = new Wasm.Memory({ initial: L.MEMORY_PAGES, maximum: L.MEMORY_PAGES });
-  private readonly i32 = new Int32Array(this.memory.buffer);
+  readonly memory: WasmMemory;
+  private readonly i32: Int32Array;
   private readonly codes = new Map<CompiledProgram, ProgramCode>();
   private readonly tooBig = new WeakSet<CompiledProgram>();
   private mirror: RegionMirror | undefined;
   private m: Machine | undefined;
   private exec0 = 0;
   private budget0 = 0;
+
+  constructor() {
+    if (Wasm === undefined) throw new VmFault('setup', -1, '', 'the compiled engine needs WebAssembly, which this JavaScript runtime does not have');
+    this.memory = new Wasm.Memory({ initial: L.MEMORY_PAGES, maximum: L.MEMORY_PAGES });
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
 
   /** The bytes of the stack frame at `depth`: the VM maps them as its stack regions. */
   stackBytes(depth: number): Uint8Array {

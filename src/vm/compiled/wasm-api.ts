@@ -12,5 +12,5 @@ interface WasmApi {
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
 }
 
-/** `globalThis.WebAssembly`, typed. */
-export const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** `globalThis.WebAssembly`, typed (undefined where the runtime has none, e.g. `--jitless`). */
+export const Wasm = (globalThis as unknown as { WebAssembly: WasmApi | undefined }).WebAssembly as WasmApi;
