@@ -70,6 +70,29 @@ function printInsnState(env: Env): void {
   }
 }
 
+/** widen_imprecise_scalars: scalars that changed since the previous loop iteration become unknown. */
+function widenImpreciseScalars(old: VState, cur: VState): void {
+  const same = (a: RegState, b: RegState): boolean => a.varOff.value === b.varOff.value && a.varOff.mask === b.varOff.mask
+    && a.smin === b.smin && a.smax === b.smax && a.umin === b.umin && a.umax === b.umax && a.id === b.id;
+  for (let f = 0; f < Math.min(old.frames.length, cur.frames.length); f++) {
+    const of = old.frames[f]!;
+    const cf = cur.frames[f]!;
+    for (let r = 0; r < 11; r++) {
+      const a = of.regs[r]!;
+      const b = cf.regs[r]!;
+      if (a.type !== 'scalar' || b.type !== 'scalar' || a.precise || b.precise || same(a, b)) continue;
+      cf.regs[r] = unknownScalar();
+    }
+    for (let i = 0; i < Math.min(of.stack.length, cf.stack.length); i++) {
+      const a = of.stack[i]!;
+      const b = cf.stack[i]!;
+      if (a.types[7] !== 1 || b.types[7] !== 1) continue;
+      if (a.spilled.type !== 'scalar' || b.spilled.type !== 'scalar' || a.spilled.precise || b.spilled.precise || same(a.spilled, b.spilled)) continue;
+      b.spilled = unknownScalar();
+    }
+  }
+}
+
 /** The verifier's exploration engine for one program. */
 export class Explorer {
   private readonly pending: Pending[] = [];
@@ -111,7 +134,12 @@ export class Explorer {
       const sl = list[i]!;
       count++;
       if (sl.branches > 0) {
-        if (statesExact(sl.state, cur, live)) {
+        const insn = env.slots[pc];
+        if (insn?.kind === 'may_goto' && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(sl.state, cur, live, env.privileged, unknown, true)) {
+          sl.hit++;
+          return true;
+        }
+        if (sl.state.mayGotoDepth === cur.mayGotoDepth && statesExact(sl.state, cur, live)) {
           const sizes = mapSizes(env);
           const fmt = (s: VState): string => formatFrame(s.frames[s.frames.length - 1]!, sizes, null);
           throw new Reject(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`, env.prevInsnIdx, `infinite loop detected at insn ${pc}`);
@@ -287,9 +315,17 @@ export class Explorer {
       case 'gotol':
         this.jmps++;
         return pc + insn.imm + 1;
-      case 'may_goto':
-        fail('may_goto is not supported by this verifier model');
-      // eslint-disable-next-line no-fallthrough
+      case 'may_goto': {
+        this.jmps++;
+        // The loop body (fall-through) is explored later with one more level of may_goto;
+        // this path takes the exit.
+        const body = copyState(env.cur);
+        body.mayGotoDepth++;
+        const prev = (this.explored.get(pc) ?? []).find((sl) => sl.branches > 0 && sl !== env.cur.parent);
+        if (prev) widenImpreciseScalars(prev.state, body);
+        this.pushBranch(body, pc + 1, pc);
+        return pc + insn.off + 1;
+      }
       case 'call':
         this.jmps++;
         if (insn.target === 'helper') {
