@@ -103,6 +103,18 @@ describe('loops, calls and limits', () => {
     const r = verify(programOf([mov64(R0, 0), add64(R0, 1), jlt(R0, 100000, -2), exit()]), { maxInsns: 1000 });
     expect(r.error?.message).toBe('BPF program is too large. Processed 1001 insn');
   });
+  it('may_goto loops are bounded by the verifier', () => {
+    const r = run([mov64(R0, 0), { kind: 'may_goto', off: 2 }, add64(R0, 1), ja(-3), exit()]);
+    expect(r.verdict).toBe('accepted');
+    expect(r.processed).toBe(14);
+  });
+  it('precision: a decided branch marks its register precise back to its constant', () => {
+    const r = run([mov64(R1, 7), mov64(R0, 0), jgt(R1, 3, 1), mov64(R0, 1), exit()]);
+    expect(r.verdict).toBe('accepted');
+    expect(r.log).toContain('mark_precise: frame0: last_idx 2 first_idx 0 subseq_idx -1 \n');
+    expect(r.log).toContain('mark_precise: frame0: regs=r1 stack= before 1: (b7) r0 = 0\n');
+    expect(r.log).toContain('mark_precise: frame0: regs=r1 stack= before 0: (b7) r1 = 7\n');
+  });
   it('bpf-to-bpf call', () => {
     expect(run([mov64(R1, 1), callLocal(1), exit(), mov64(R0, R1), exit()]).verdict).toBe('accepted');
   });
