@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseConformanceData } from '../asm/conformance-data.js';
 import { checkConformance } from '../vm/conformance.js';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { errorMessage, registerCommand } from './main.js';
 
 async function expand(paths: readonly string[]): Promise<string[]> {
@@ -34,8 +34,11 @@ registerCommand((program, io, setExit) => {
     .description('run bpf_conformance .data files in the VM and report PASS/FAIL')
     .argument('<paths...>', '.data files or directories holding them')
     .option('--max-insns <n>', 'instruction budget per test', '1000000')
+    .option('--engine <name>', 'interpreter (default) or compiled (WebAssembly, same results)')
     .addHelpText('after', '\nExample:\n  tsbpf-asm conformance ../shared/conformance/tests\n')
-    .action(async (paths: string[], opts: { maxInsns: string }) => {
+    .action(async (paths: string[], opts: { maxInsns: string; engine?: string }) => {
+      const engine = opts.engine ?? 'interpreter';
+      if (engine !== 'interpreter' && engine !== 'compiled') throw new UsageError(`--engine: '${engine}' is not an engine (interpreter or compiled)`);
       const budget = Number(opts.maxInsns);
       const files = await expand(paths);
       let passed = 0;
@@ -44,7 +47,7 @@ registerCommand((program, io, setExit) => {
         let line: string;
         try {
           const c = parseConformanceData(await readFile(f, 'utf8'), f);
-          const v = checkConformance(c, Number.isInteger(budget) && budget > 0 ? budget : 1_000_000);
+          const v = checkConformance(c, Number.isInteger(budget) && budget > 0 ? budget : 1_000_000, engine);
           line = v.pass ? `PASS ${basename(f)}` : `FAIL ${basename(f)}: ${v.reason}`;
           if (v.pass) passed++;
           else failed++;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseProgType, progTypeName } from '../isa/prog-types.js';
-import { Vm, type RunInput, type TraceEvent } from '../vm/index.js';
+import { Vm, type VmEngine, type RunInput, type TraceEvent } from '../vm/index.js';
 import { InputError, UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
 import { registerCommand } from './main.js';
@@ -16,6 +16,7 @@ interface RunOptions {
   ctxFile?: string;
   progType?: string;
   maxInsns?: string;
+  engine?: string;
   trace?: boolean;
   json?: boolean;
 }
@@ -61,6 +62,7 @@ registerCommand((program, io) => {
     .option('--ctx-file <path>', 'context bytes (tracepoint raw context, initial __sk_buff / xdp_md)')
     .option('--prog-type <type>', 'program type, kernel name without prefix (socket_filter, xdp, tracepoint, ...)')
     .option('--max-insns <n>', 'instruction budget', '1000000')
+    .option('--engine <name>', 'interpreter (default) or compiled (WebAssembly, same results)')
     .option('--trace', 'print each executed instruction with the registers it wrote')
     .option('--json', 'print one JSON object: r0, insns, output, perf, ringbuf')
     .addHelpText('after', '\nExamples:\n  tsbpf-asm run prog.s --mem "01 02 03 04"\n  tsbpf-asm run xdp.s --prog-type xdp --data-file packet.bin --json\n')
@@ -86,9 +88,11 @@ registerCommand((program, io) => {
         ...(packet !== undefined ? { packet } : {}),
         ...(ctx !== undefined ? { ctx } : {}),
       };
+      if (opts.engine !== undefined && opts.engine !== 'interpreter' && opts.engine !== 'compiled') throw new UsageError(`--engine: '${opts.engine}' is not an engine (interpreter or compiled)`);
       const traceLines: string[] = [];
       const vm = new Vm(loaded.program, {
         maxInsns,
+        ...(opts.engine !== undefined ? { engine: opts.engine as VmEngine } : {}),
         ...(type !== undefined ? { progType: type } : {}),
         ...(opts.trace === true ? { trace: (e: TraceEvent) => (opts.json === true ? traceLines.push(formatTrace(e)) : io.stdout(`${formatTrace(e)}\n`)) } : {}),
         ...(opts.json === true ? {} : { printk: (line: string) => io.stdout(`${line}\n`) }),

@@ -1,6 +1,6 @@
 import type { Program } from '../isa/program.js';
 import { VmFault } from './fault.js';
-import { Vm } from './vm.js';
+import { Vm, type VmEngine } from './vm.js';
 
 /** A bpf_conformance case as the VM needs it (parsing `.data` text is the assembler's job). */
 export interface ConformanceInput {
@@ -25,14 +25,14 @@ export interface ConformanceVerdict {
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /**
- * Run one conformance case in a fresh VM: pass when r0 equals `result`, or, for an
+ * Run one conformance case in a fresh VM (on `engine`): pass when r0 equals `result`, or, for an
  * `-- error` case, when the program faults.
  * @example checkConformance({ program, mem: new Uint8Array(0), result: 3n }).pass
  */
-export function checkConformance(c: ConformanceInput, maxInsns = 1_000_000): ConformanceVerdict {
+export function checkConformance(c: ConformanceInput, maxInsns = 1_000_000, engine: VmEngine = 'interpreter'): ConformanceVerdict {
   let r0: bigint;
   try {
-    r0 = new Vm(c.program, { maxInsns }).run(c.mem.length > 0 ? { mem: c.mem } : {}).r0;
+    r0 = new Vm(c.program, { maxInsns, engine }).run(c.mem.length > 0 ? { mem: c.mem } : {}).r0;
   } catch (e) {
     if (!(e instanceof VmFault)) throw e;
     if (c.error !== undefined) return { pass: true, reason: '', fault: e };

@@ -8,7 +8,7 @@
 import type { Program } from '../isa/program.js';
 import { Vm, type VmOptions } from './vm.js';
 
-export { Vm, type VmOptions, type RunOptions, type RunResult } from './vm.js';
+export { Vm, type VmEngine, type VmOptions, type RunOptions, type RunResult } from './vm.js';
 export type { RunInput } from './context.js';
 export { VmFault, type VmFaultKind, type VmFaultAccess } from './fault.js';
 export { insnText } from './insn-text.js';

@@ -8,6 +8,7 @@ import { PendingFault, VmFault } from './fault.js';
 import { builtinHelpers } from './helpers/builtins.js';
 import { HelperRegistry } from './helpers/registry.js';
 import type { HelperEnv, HelperFn, PerfRecord, RingbufRecord, SimTask } from './helpers/types.js';
+import { CompiledEngine } from './compiled/engine.js';
 import { execute } from './interpreter.js';
 import { Machine, MAX_CALL_FRAMES, STACK_SIZE, type TraceEvent } from './machine.js';
 import { createMap } from './maps/create-map.js';
@@ -15,8 +16,13 @@ import type { AnyVmMap } from './maps/types.js';
 import { makeMemoryAccess } from './memory-access.js';
 import type { XdpBuffer } from './xdp-buffer.js';
 
+/** How a VM runs programs: the interpreter (the reference) or compiled to WebAssembly (same semantics, see src/vm/compiled). */
+export type VmEngine = 'interpreter' | 'compiled';
+
 /** Options of a VM. Every field is optional. */
 export interface VmOptions {
+  /** 'interpreter' (default) or 'compiled'. */
+  readonly engine?: VmEngine;
   /** Maps to use by name (shared with the host or other VMs); the rest of `program.maps` are created. */
   readonly maps?: ReadonlyMap<string, AnyVmMap> | Readonly<Record<string, AnyVmMap>>;
   /** User helpers by id or kernel name, added over (or replacing) the built-ins. */
@@ -81,6 +87,8 @@ export class Vm {
   readonly helpers: HelperRegistry;
   private readonly options: VmOptions;
   private readonly space = new AddressSpace();
+  /** The compiled tier, when `engine: 'compiled'`. */
+  private readonly engine: CompiledEngine | undefined;
   private readonly machine: Machine;
   private readonly main: CompiledProgram;
   private readonly compiled = new Map<Program, CompiledProgram>();
@@ -109,8 +117,12 @@ export class Vm {
       hasHelper: (id) => this.helpers.has(id),
     });
     this.machine.trace = options.trace;
+    if (options.engine !== undefined && options.engine !== 'interpreter' && options.engine !== 'compiled') {
+      throw new VmFault('setup', -1, '', `unknown engine '${String(options.engine)}' (interpreter or compiled)`);
+    }
+    this.engine = options.engine === 'compiled' ? new CompiledEngine() : undefined;
     for (let d = 0; d < MAX_CALL_FRAMES; d++) {
-      this.machine.stacks.push(this.space.add('stack', d === 0 ? 'stack' : `stack#${d}`, new Uint8Array(STACK_SIZE), PERM_READ | PERM_WRITE, { persistent: true }));
+      this.machine.stacks.push(this.space.add('stack', d === 0 ? 'stack' : `stack#${d}`, this.engine?.stackBytes(d) ?? new Uint8Array(STACK_SIZE), PERM_READ | PERM_WRITE, { persistent: true }));
     }
     for (const [name, m] of this.maps) {
       this.mapRegions.set(m, this.space.add('map', `map(${name})`, new Uint8Array(0), 0, { persistent: true, tag: m }));
@@ -149,7 +161,8 @@ export class Vm {
       const a1 = splitU64(prepared.r1), a2 = splitU64(prepared.r2);
       m.lo[1] = a1.lo; m.hi[1] = a1.hi;
       m.lo[2] = a2.lo; m.hi[2] = a2.hi;
-      execute(m, this.main, 0);
+      if (this.engine !== undefined) this.engine.execute(m, this.main, 0);
+      else execute(m, this.main, 0);
       const r0 = (BigInt(m.hi[0]! >>> 0) << 32n) | BigInt(m.lo[0]! >>> 0);
       const res: RunResult = { r0, insns: m.executed, output: out.output, perf: out.perf, ringbuf: out.ringbuf, maps: this.maps };
       return {
