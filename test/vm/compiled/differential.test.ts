@@ -11,6 +11,7 @@ import { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_PERF_EVENT_ARRAY, B
 import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP } from '../../../src/isa/prog-types.js';
 import { programOf, type MapDef, type Program } from '../../../src/isa/program.js';
 import { programArb } from '../../../src/testing/program-arb.js';
+import { insnsArb } from '../../asm/arbitraries.js';
 import { outcomeOf, vmOf, type Engine, type Outcome } from './engines.js';
 
 const RUNS = Number(process.env.COMPILED_RUNS ?? 0) || 3000;
@@ -102,6 +103,13 @@ describe('compiled = interpreter', () => {
       const [a, b] = runBoth(programOf(insns, { maps: MAPS }), inp);
       expect(b).toEqual(a);
     }), { numRuns: RUNS });
+  });
+
+  it(`on full-range instructions (${VALID_RUNS} cases)`, () => {
+    fc.assert(fc.property(insnsArb(16), inputArb, (insns, inp) => {
+      const [a, b] = runBoth(programOf(insns, { maps: MAPS }), inp);
+      expect(b).toEqual(a);
+    }), { numRuns: VALID_RUNS });
   });
 
   it(`on self loops whose bodies access memory through moving pointers (${VALID_RUNS} cases)`, () => {
