@@ -78,12 +78,7 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
   }
 
   override getNextKey(key: Uint8Array | undefined): Uint8Array | undefined {
-    const index = key === undefined ? 0xffffffff : this.index(key);
-    let next: number;
-    if (index >= this.def.maxEntries) next = 0;
-    else if (index === this.def.maxEntries - 1) return undefined;
-    else next = index + 1;
-    return u32Key(next);
+    return nextIndexKey(key === undefined ? undefined : this.index(key), this.def.maxEntries);
   }
 
   override *entries(cpu = 0): IterableIterator<[Uint8Array, Uint8Array]> {
@@ -116,6 +111,22 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
 }
 
 /** A little-endian u32 key. */
+/**
+ * The key after `index` in an index-keyed map (array, prog array, perf event array), as the
+ * kernel's get_next_key: a missing or out-of-range index gives the first key, the last gives none.
+ * @example nextIndexKey(undefined, 4) // u32Key(0)
+ */
+export function nextIndexKey(index: number | undefined, maxEntries: number): Uint8Array | undefined {
+  if (index === undefined || index >= maxEntries) return u32Key(0);
+  if (index === maxEntries - 1) return undefined;
+  return u32Key(index + 1);
+}
+
+/** The little-endian u32 at the start of `bytes` (a map value holding an fd or a CPU). */
+export function readU32(bytes: Uint8Array): number {
+  return (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0;
+}
+
 export function u32Key(index: number): Uint8Array {
   const k = new Uint8Array(4);
   k[0] = index & 0xff;

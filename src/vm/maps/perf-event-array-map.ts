@@ -3,7 +3,7 @@ import { E2BIG, EINVAL, ENOENT, ENOSPC, EOPNOTSUPP } from './errno.js';
 import { BPF_ANY, BPF_F_CURRENT_CPU } from './flags.js';
 import { MapBase, smallFlags, u64Flags } from './map-base.js';
 import { MapError } from './map-error.js';
-import { u32Key } from './array-map.js';
+import { nextIndexKey, readU32 } from './array-map.js';
 import type { MapFlags, PerfDrain, PerfEventArrayMap } from './types.js';
 import { roundUp8 } from './validate.js';
 
@@ -111,7 +111,7 @@ export class PerfEventArrayMapImpl extends MapBase implements PerfEventArrayMap 
     const index = this.index(key);
     if (smallFlags(flags) !== BPF_ANY) return -EINVAL;
     if (index >= this.def.maxEntries) return -E2BIG;
-    const cpu = (value[0]! | (value[1]! << 8) | (value[2]! << 16) | (value[3]! << 24)) >>> 0;
+    const cpu = readU32(value);
     if (cpu >= this.nCpus) return -EINVAL;
     return this.openSlot(index, cpu);
   }
@@ -121,10 +121,7 @@ export class PerfEventArrayMapImpl extends MapBase implements PerfEventArrayMap 
   }
 
   override getNextKey(key: Uint8Array | undefined): Uint8Array | undefined {
-    const index = key === undefined ? 0xffffffff : this.index(key);
-    if (index >= this.def.maxEntries) return u32Key(0);
-    if (index === this.def.maxEntries - 1) return undefined;
-    return u32Key(index + 1);
+    return nextIndexKey(key === undefined ? undefined : this.index(key), this.def.maxEntries);
   }
 
   override clear(): void {

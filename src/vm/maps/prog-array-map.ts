@@ -2,7 +2,7 @@ import type { MapDef } from '../../isa/program.js';
 import { E2BIG, EBADF, EINVAL, ENOENT } from './errno.js';
 import { BPF_ANY } from './flags.js';
 import { MapBase, smallFlags } from './map-base.js';
-import { u32Key } from './array-map.js';
+import { nextIndexKey, readU32 } from './array-map.js';
 import type { MapFlags, ProgArrayMap } from './types.js';
 
 /**
@@ -60,7 +60,7 @@ export class ProgArrayMapImpl<P> extends MapBase implements ProgArrayMap<P> {
     const index = this.index(key);
     if (smallFlags(flags) !== BPF_ANY) return -EINVAL;
     if (index >= this.def.maxEntries) return -E2BIG;
-    const fd = (value[0]! | (value[1]! << 8) | (value[2]! << 16) | (value[3]! << 24)) >>> 0;
+    const fd = readU32(value);
     const prog = this.resolveFd?.(fd);
     if (prog === undefined) return -EBADF;
     return this.setProg(index, prog);
@@ -71,10 +71,7 @@ export class ProgArrayMapImpl<P> extends MapBase implements ProgArrayMap<P> {
   }
 
   override getNextKey(key: Uint8Array | undefined): Uint8Array | undefined {
-    const index = key === undefined ? 0xffffffff : this.index(key);
-    if (index >= this.def.maxEntries) return u32Key(0);
-    if (index === this.def.maxEntries - 1) return undefined;
-    return u32Key(index + 1);
+    return nextIndexKey(key === undefined ? undefined : this.index(key), this.def.maxEntries);
   }
 
   override clear(): void {
