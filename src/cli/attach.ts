@@ -12,7 +12,8 @@ import {
 } from '../loader/index.js';
 import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
-import { loadForCli, progTypeOption, requireKernel } from './load.js';
+import { loadForCli, requireKernel } from './load.js';
+import { progTypeOption } from './options.js';
 import { type CliIo, registerCommand } from './main.js';
 
 interface AttachCliOptions {

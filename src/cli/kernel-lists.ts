@@ -10,7 +10,8 @@ import { progTypeName } from '../isa/prog-types.js';
 import { closeFd, listMaps, listPrograms, openMapById, programFdById, progInfo, type ProgInfo } from '../loader/index.js';
 import { formatMap } from './attach.js';
 import { UsageError } from './errors.js';
-import { intOption, requireKernel } from './load.js';
+import { requireKernel } from './load.js';
+import { intOption } from './options.js';
 import { type CliIo, registerCommand } from './main.js';
 
 function progJson(p: ProgInfo): Record<string, unknown> {

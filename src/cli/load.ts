@@ -2,11 +2,11 @@
  * `tsbpf-asm load FILE [--pin PATH] [--log-level N] [--prog-type T] [--log]`: load a program
  * into the kernel, print its id, tag and the verifier's stats; on rejection print the log.
  */
-import { readFile } from 'node:fs/promises';
 import type { Program } from '../isa/program.js';
-import { parseProgType, progTypeName } from '../isa/prog-types.js';
+import { progTypeName } from '../isa/prog-types.js';
 import { KernelError, bpfAvailable, loadProgram, type KernelProgram, type VerifierStats } from '../loader/index.js';
 import { InputError, UsageError } from './errors.js';
+import { intOption, progTypeOption, readOptionFile } from './options.js';
 import { loadProgramFile } from './input.js';
 import { type CliIo, registerCommand } from './main.js';
 
@@ -14,32 +14,6 @@ import { type CliIo, registerCommand } from './main.js';
 export function requireKernel(): void {
   const a = bpfAvailable();
   if (!a.ok) throw new InputError(`the kernel loader is unavailable: ${a.reason}`);
-}
-
-/** `--prog-type` text to a value (undefined when absent). */
-export function progTypeOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const t = parseProgType(text) ?? (/^\d+$/.test(text) ? Number(text) : undefined);
-  if (t === undefined) throw new UsageError(`--prog-type: unknown program type '${text}' (e.g. socket_filter, xdp, tracepoint)`);
-  return t;
-}
-
-/** A non-negative integer option, or a usage error naming it. */
-export function intOption(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${name}: '${text}' is not a non-negative integer`);
-  return n;
-}
-
-/** Read a whole file given by an option, as an input error when it cannot be read. */
-export async function readOptionFile(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${what}: cannot read '${path}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
 }
 
 /** The verifier's stats as one line: `processed 9 insns (limit 1000000), 3 states, stack 0, 12 usec`. */

@@ -2,11 +2,11 @@
  * `tsbpf-asm run FILE [--mem HEX | --mem-file PATH] [--data-file PATH] [--ctx-file PATH]
  * [--prog-type T] [--max-insns N] [--trace] [--json]`: run a program in the VM and print r0.
  */
-import { readFile } from 'node:fs/promises';
-import { parseProgType, progTypeName } from '../isa/prog-types.js';
+import { progTypeName } from '../isa/prog-types.js';
 import { Vm, type VmEngine, type RunInput, type TraceEvent } from '../vm/index.js';
-import { InputError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
+import { positiveIntOption, progTypeOption, readOptionFile } from './options.js';
 import { registerCommand } from './main.js';
 
 interface RunOptions {
@@ -36,14 +36,6 @@ export function parseHexBytes(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new InputError(`${what}: cannot read '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 /** One trace line: `  12: r0 += r1  ; r0 = 0x3`. */
 export function formatTrace(e: TraceEvent): string {
   const indent = '  '.repeat(e.depth);
@@ -68,21 +60,16 @@ registerCommand((program, io) => {
     .addHelpText('after', '\nExamples:\n  tsbpf-asm run prog.s --mem "01 02 03 04"\n  tsbpf-asm run xdp.s --prog-type xdp --data-file packet.bin --json\n')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.memFile !== undefined) throw new UsageError('--mem and --mem-file are exclusive');
-      const maxInsns = Number(opts.maxInsns);
-      if (!Number.isSafeInteger(maxInsns) || maxInsns <= 0) throw new UsageError(`--max-insns: '${opts.maxInsns}' is not a positive integer`);
-      let progType: number | undefined;
-      if (opts.progType !== undefined) {
-        progType = parseProgType(opts.progType);
-        if (progType === undefined) throw new UsageError(`--prog-type: unknown program type '${opts.progType}' (e.g. socket_filter, xdp, tracepoint)`);
-      }
-      const mem = opts.mem !== undefined ? parseHexBytes(opts.mem) : opts.memFile !== undefined ? await readBytes(opts.memFile, '--mem-file') : undefined;
+      const maxInsns = positiveIntOption('--max-insns', opts.maxInsns ?? '1000000');
+      const progType = progTypeOption(opts.progType);
+      const mem = opts.mem !== undefined ? parseHexBytes(opts.mem) : opts.memFile !== undefined ? await readOptionFile(opts.memFile, '--mem-file') : undefined;
       const loaded = await loadProgramFile(file);
       const type = progType ?? loaded.program.progType;
-      const packet = opts.dataFile !== undefined ? await readBytes(opts.dataFile, '--data-file') : undefined;
+      const packet = opts.dataFile !== undefined ? await readOptionFile(opts.dataFile, '--data-file') : undefined;
       if (packet !== undefined && type !== 1 && type !== 3 && type !== 4 && type !== 6 && type !== 8) {
         throw new UsageError(`--data-file needs --prog-type socket_filter, sched_cls, sched_act, cgroup_skb or xdp (program type is ${type === undefined ? 'not set' : progTypeName(type)})`);
       }
-      const ctx = opts.ctxFile !== undefined ? await readBytes(opts.ctxFile, '--ctx-file') : undefined;
+      const ctx = opts.ctxFile !== undefined ? await readOptionFile(opts.ctxFile, '--ctx-file') : undefined;
       const input: RunInput = {
         ...(mem !== undefined ? { mem } : loaded.mem !== undefined && loaded.mem.length > 0 ? { mem: loaded.mem } : {}),
         ...(packet !== undefined ? { packet } : {}),

@@ -10,7 +10,8 @@ import { returnHighHalf, type TestRunResult } from '../loader/index.js';
 import { Vm, type RunInput } from '../vm/index.js';
 import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
-import { intOption, loadForCli, progTypeOption, readOptionFile, requireKernel } from './load.js';
+import { loadForCli, requireKernel } from './load.js';
+import { intOption, progTypeOption, readOptionFile } from './options.js';
 import { type CliIo, registerCommand } from './main.js';
 
 interface TestRunCliOptions {

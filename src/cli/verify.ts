@@ -2,11 +2,12 @@
  * `tsbpf-asm verify FILE [--prog-type T] [--log-level N] [--unprivileged] [--max-insns N] [--json]`:
  * predict BPF_PROG_LOAD's verdict offline. Exit 0 accepted, 1 rejected.
  */
-import { parseProgType, progTypeName } from '../isa/prog-types.js';
+import { progTypeName } from '../isa/prog-types.js';
 import { verify } from '../verifier/index.js';
 import { UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
 import { registerCommand } from './main.js';
+import { positiveIntOption, progTypeOption } from './options.js';
 
 interface VerifyCliOptions {
   progType?: string;
@@ -35,13 +36,8 @@ registerCommand((program, io, setExit) => {
     .addHelpText('after', '\nExamples:\n  tsbpf-asm verify xdp.s --prog-type xdp\n  tsbpf-asm verify prog.bin --prog-type socket_filter --log-level 2\n  tsbpf-asm verify prog.s --json\n')
     .action(async (file: string, opts: VerifyCliOptions) => {
       const requested = parseLogLevel(opts.logLevel);
-      const maxInsns = Number(opts.maxInsns);
-      if (!Number.isSafeInteger(maxInsns) || maxInsns <= 0) throw new UsageError(`--max-insns: '${opts.maxInsns}' is not a positive integer`);
-      let progType: number | undefined;
-      if (opts.progType !== undefined) {
-        progType = parseProgType(opts.progType);
-        if (progType === undefined) throw new UsageError(`--prog-type: unknown program type '${opts.progType}' (e.g. socket_filter, xdp, tracepoint)`);
-      }
+      const maxInsns = positiveIntOption('--max-insns', opts.maxInsns ?? '1000000');
+      const progType = progTypeOption(opts.progType);
       const { program: prog } = await loadProgramFile(file);
       const type = progType ?? prog.progType;
       if (type === undefined) throw new UsageError(`${file}: no program type: pass --prog-type (e.g. socket_filter, xdp, tracepoint) or add a .prog_type directive`);
