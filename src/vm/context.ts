@@ -184,6 +184,13 @@ function buildSkBuff(frame: Uint8Array, ctxIn: Uint8Array | undefined, l2: boole
   return skb;
 }
 
+/** A fresh copy of `src` (cheaper than `slice()` on a view of a large or Buffer-backed ArrayBuffer). */
+function copyBytes(src: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(src.length);
+  bytes.set(src);
+  return bytes;
+}
+
 /** Map the context of `progType` for one run and compute r1 / r2. */
 export function prepareContext(space: AddressSpace, progType: number, input: RunInput): PreparedContext {
   const add = (kind: 'ctx' | 'packet' | 'mem', name: string, bytes: Uint8Array, perm: number, ctx?: CtxAccess): Region =>
@@ -245,7 +252,7 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
         const ctx = add('ctx', 'ctx', bytes, PERM_READ);
         return { r1: ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
       }
-      const bytes = given.slice();
+      const bytes = copyBytes(given);
       const ctx = add('ctx', 'ctx', bytes, PERM_READ);
       return { r1: bytes.length === 0 ? 0n : ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
     }
@@ -255,7 +262,7 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
       }
       const src = input.mem ?? input.ctx;
       if (src === undefined) return { r1: 0n, r2: 0n, packet: input.packet, mem: undefined, packetOut: undefined, ctxOut: undefined };
-      const bytes = src.slice();
+      const bytes = copyBytes(src);
       const r = add('mem', 'mem', bytes, PERM_READ | PERM_WRITE);
       return { r1: r.base, r2: BigInt(bytes.length), packet: input.packet ?? bytes, mem: bytes, packetOut: undefined, ctxOut: undefined };
     }

@@ -164,12 +164,12 @@ export class Vm {
       if (this.engine !== undefined) this.engine.execute(m, this.main, 0);
       else execute(m, this.main, 0);
       const r0 = (BigInt(m.hi[0]! >>> 0) << 32n) | BigInt(m.lo[0]! >>> 0);
-      const res: RunResult = { r0, insns: m.executed, output: out.output, perf: out.perf, ringbuf: out.ringbuf, maps: this.maps };
-      return {
-        ...res,
-        ...(prepared.mem === undefined ? {} : { mem: prepared.mem }),
-        ...(prepared.xdp !== undefined ? { packet: prepared.xdp.bytes().slice() } : prepared.packetOut === undefined ? {} : { packet: prepared.packetOut }),
-      };
+      // Built in place, not with object spreads (which cost about half a microsecond per run).
+      const res: { -readonly [K in keyof RunResult]: RunResult[K] } = { r0, insns: m.executed, output: out.output, perf: out.perf, ringbuf: out.ringbuf, maps: this.maps };
+      if (prepared.mem !== undefined) res.mem = prepared.mem;
+      if (prepared.xdp !== undefined) res.packet = prepared.xdp.bytes().slice();
+      else if (prepared.packetOut !== undefined) res.packet = prepared.packetOut;
+      return res;
     } catch (e) {
       if (e instanceof VmFault) throw e;
       if (e instanceof PendingFault) throw new VmFault(e.kind, -1, '', e.reason, e.access);
