@@ -34,6 +34,8 @@ export class Region {
     public perm: number,
     public ctx: CtxAccess | undefined,
     public tag: unknown,
+    /** Window offset that fault messages call `name+0` (the tracepoint context starts 8 bytes before r1). */
+    readonly labelOff = 0,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.helperPerm = perm;
@@ -67,10 +69,10 @@ export class AddressSpace {
   private persistentByBytes = new Map<Uint8Array, Region>();
 
   /** Map `bytes` as a new region. */
-  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number; baseLo?: number; helperPerm?: number } = {}): Region {
+  add(kind: RegionKind, name: string, bytes: Uint8Array, perm: number, opts: { persistent?: boolean; ctx?: CtxAccess; tag?: unknown; size?: number; baseLo?: number; helperPerm?: number; labelOff?: number } = {}): Region {
     const id = this.regions.length;
     if (id >= MAX_REGIONS) throw new PendingFault('memory', `address space full (${MAX_REGIONS} regions)`);
-    const r = new Region(id, kind, name, (HI_BASE + id) | 0, opts.baseLo ?? BASE_LO, bytes, opts.size ?? bytes.length, perm, opts.ctx, opts.tag);
+    const r = new Region(id, kind, name, (HI_BASE + id) | 0, opts.baseLo ?? BASE_LO, bytes, opts.size ?? bytes.length, perm, opts.ctx, opts.tag, opts.labelOff ?? 0);
     if (opts.helperPerm !== undefined) r.helperPerm = opts.helperPerm;
     this.regions.push(r);
     if (opts.persistent === true) {
@@ -85,7 +87,7 @@ export class AddressSpace {
 
   /** Point an existing region's window at other bytes starting at `baseLo` (XDP head/tail moves). */
   remap(r: Region, bytes: Uint8Array, baseLo: number): Region {
-    const n = new Region(r.id, r.kind, r.name, r.hi, baseLo, bytes, bytes.length, r.perm, r.ctx, r.tag);
+    const n = new Region(r.id, r.kind, r.name, r.hi, baseLo, bytes, bytes.length, r.perm, r.ctx, r.tag, r.labelOff);
     n.helperPerm = r.helperPerm;
     this.regions[r.id] = n;
     return n;
@@ -118,7 +120,7 @@ export class AddressSpace {
     const r = this.regionAt(lo, hi);
     const addr = `0x${((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16)}`;
     if (r === undefined) return addr;
-    const off = (lo - r.baseLo) | 0;
+    const off = (lo - r.baseLo - r.labelOff) | 0;
     return off < 0 ? `${r.name}${off}` : `${r.name}+${off}`;
   }
 

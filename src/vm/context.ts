@@ -37,6 +37,8 @@ export interface PreparedContext {
 const ETH_HLEN = 14;
 /** The largest tracepoint record (PERF_MAX_TRACE_SIZE of Linux 6.x). */
 const PERF_MAX_TRACE_SIZE = 8192;
+/** Readable bytes before a tracepoint record (reads at ctx-8 pass the kernel verifier; see prepareContext). */
+const TP_BEFORE = 8;
 /** sizeof(struct __sk_buff). */
 export const SK_BUFF_SIZE = 192;
 /** sizeof(struct xdp_md). */
@@ -247,10 +249,14 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
         // The record sits in a PERF_MAX_TRACE_SIZE buffer: every offset the kernel verifier
         // accepts is readable, bytes after the record read as zeros. (The verifier also refuses
         // the first 8 bytes, where the kernel keeps a pt_regs pointer; here they are the record's.)
-        const bytes = new Uint8Array(Math.max(PERF_MAX_TRACE_SIZE, given.length));
-        bytes.set(given);
-        const ctx = add('ctx', 'ctx', bytes, PERM_READ);
-        return { r1: ctx.base, r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes };
+        // tp_prog_is_valid_access compares the signed offset with sizeof(void *), so negative
+        // offsets pass: the kernel accepts reads at ctx-8 and they read the 8 bytes of kernel
+        // memory before the record (Linux 6.18, sys_enter_execve: a kernel text address). Here the
+        // window starts TP_BEFORE bytes before r1 and those bytes read as zeros.
+        const bytes = new Uint8Array(TP_BEFORE + Math.max(PERF_MAX_TRACE_SIZE, given.length));
+        bytes.set(given, TP_BEFORE);
+        const ctx = space.add('ctx', 'ctx', bytes, PERM_READ, { labelOff: TP_BEFORE });
+        return { r1: ctx.base + BigInt(TP_BEFORE), r2: 0n, packet: undefined, mem: undefined, packetOut: undefined, ctxOut: bytes.subarray(TP_BEFORE) };
       }
       const bytes = copyBytes(given);
       const ctx = add('ctx', 'ctx', bytes, PERM_READ);

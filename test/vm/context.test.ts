@@ -209,6 +209,21 @@ describe('tracepoint context', () => {
     expect(() => tp('*(u32 *)(r1 + 8) = 1\nexit').run({ ctx })).toThrow('write of 4 bytes at ctx+8: ctx is read-only');
   });
 
+  it('reads the 8 bytes before the record as zeros, as the kernel reads them without a fault (its verifier passes negative offsets); further back faults', () => {
+    const ctx = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
+    for (const engine of ['interpreter', 'compiled'] as const) {
+      const run = (src: string) => new Vm(assemble(src), { progType: 'tracepoint', engine }).run({ ctx }).r0;
+      expect(run('r0 = *(u64 *)(r1 - 8)\nexit')).toBe(0n);
+      expect(run('r0 = *(u32 *)(r1 - 4)\nexit')).toBe(0n);
+      expect(run('r0 = *(u8 *)(r1 - 1)\nexit')).toBe(0n);
+      expect(run('r0 = *(u64 *)(r1 - 4)\nexit')).toBe(0x04030201n << 32n);
+      expect(run('r0 = *(u8 *)(r1 + 63)\nexit')).toBe(64n);
+      expect(() => run('r0 = *(u64 *)(r1 - 16)\nexit')).toThrow('out-of-bounds read of 8 bytes at ctx-16');
+      expect(() => run('r0 = *(u8 *)(r1 - 9)\nexit')).toThrow('out-of-bounds read of 1 bytes at ctx-9');
+      expect(() => run('r0 = *(u64 *)(r1 + 8192)\nexit')).toThrow('out-of-bounds read of 8 bytes at ctx+8192');
+    }
+  });
+
   it('helpers may read the record (bpf_probe_read_str of a __data_loc string)', () => {
     const ctx = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0x68, 0x69, 0, 0]);
     const src = 'r3 = *(u32 *)(r1 + 8)\nr3 &= 0xffff\nr3 += r1\nr1 = r10\nr1 += -8\nr2 = 8\ncall bpf_probe_read_kernel_str\nr6 = r0\nr0 = *(u16 *)(r10 - 8)\nr0 <<= 8\nr0 |= r6\nexit';
