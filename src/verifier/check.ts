@@ -60,7 +60,7 @@ function scratched(env: Env): boolean {
 /** print_insn_state: append `; state` to the instruction line, or a fresh `N:` line. */
 function printInsnState(env: Env): void {
   const log = env.log;
-  if (!log.enabled) return;
+  if (!log.open) return;
   const s = printState(env, false);
   if (log.prevLogPos && log.prevLogPos === log.endPos) {
     log.reset(log.prevLogPos - 1);
@@ -208,7 +208,10 @@ export class Explorer {
         env.scratch = keep;
         doPrintState = false;
       }
-      if (log.enabled) {
+      if (log.enabled && !log.open) {
+        // The buffer is full: skip formatting text that would be dropped.
+        log.prevLogPos = 0;
+      } else if (log.enabled) {
         if (scratched(env)) printInsnState(env);
         const start = log.endPos;
         const text = `${pc}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;

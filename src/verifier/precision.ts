@@ -42,7 +42,7 @@ function backtrackInsn(env: Env, idx: number, insn: Insn, stackFlag: number, bt:
   const has = (r: number): boolean => (bt.regs[f]! & (1 << r)) !== 0;
   const set = (r: number): void => { bt.regs[f]! |= 1 << r; };
   const clear = (r: number): void => { bt.regs[f]! &= ~(1 << r); };
-  if (env.log.level === 2) {
+  if (env.log.level === 2 && env.log.open) {
     env.log.write(`mark_precise: frame${f}: regs=${fmtRegs(bt.regs[f]!)} stack=${fmtSlots(bt.slots[f]!)} before ${idx}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
   }
   switch (insn.kind) {
@@ -127,7 +127,7 @@ function markChain(env: Env, bt: Backtrack, lastIdx: number): void {
   let skipFirst = true;
   try {
     for (;;) {
-      if (log.level === 2) log.write(`mark_precise: frame${bt.frame}: last_idx ${lastIdx} first_idx ${first} subseq_idx ${subseq} \n`);
+      if (log.level === 2 && log.open) log.write(`mark_precise: frame${bt.frame}: last_idx ${lastIdx} first_idx ${first} subseq_idx ${subseq} \n`);
       for (let k = trace.length - 1; k >= 0; k--) {
         if (skipFirst) {
           skipFirst = false;
@@ -156,7 +156,7 @@ function markChain(env: Env, bt: Backtrack, lastIdx: number): void {
           if (!s || s.types[7] !== STACK_SPILL || s.spilled.type !== 'scalar' || s.spilled.precise) bt.slots[fr]!.delete(spi);
           else s.spilled.precise = true;
         }
-        if (log.level === 2) {
+        if (log.level === 2 && log.open) {
           log.write(`mark_precise: frame${fr}: parent state regs=${fmtRegs(bt.regs[fr]!)} stack=${fmtSlots(bt.slots[fr]!)}: ${formatFrame(frame, mapSizes(env), null)}\n`);
         }
       }
@@ -223,7 +223,7 @@ export function propagatePrecision(env: Env, old: VState): void {
       bt.slots[fr]!.add(i);
       parts.push(`fp${-(i + 1) * 8}`);
     });
-    if (parts.length && env.log.level === 2) env.log.write(`frame ${fr}: propagating ${parts.join(',')}\n`);
+    if (parts.length && env.log.level === 2 && env.log.open) env.log.write(`frame ${fr}: propagating ${parts.join(',')}\n`);
   }
   markChain(env, bt, env.insnIdx);
 }

@@ -12,6 +12,11 @@ export interface VerifyOptions {
   maxInsns?: number;
   /** The kernel's nr_cpu_ids, the bound of bpf_get_smp_processor_id(); default 2 (the machines this was calibrated on). */
   nrCpus?: number;
+  /**
+   * Log buffer size in characters (the kernel's log_size); default 16 MiB, libbpf's BPF_LOG_BUF_SIZE.
+   * Text past it is dropped as with BPF_LOG_FIXED; the closing message and statistics line are always kept.
+   */
+  logSize?: number;
 }
 
 /** Exploration statistics, as the kernel's final log line. */
@@ -31,6 +36,8 @@ export interface VerifyResult {
   /** The verifier log in the kernel's format (empty at log level 0). */
   log: string;
   stats: VerifyStats;
+  /** Set when the log outgrew `logSize` and text was dropped (the kernel would fail the load with ENOSPC). */
+  logTruncated?: true;
 }
 
 /** A rejection raised inside the engine: the kernel's message for the current instruction. */

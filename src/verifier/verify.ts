@@ -80,14 +80,15 @@ function liveBlock(slots: Slots, live: Uint16Array): string {
 export function verify(program: Program, options: VerifyOptions = {}): VerifyResult {
   const level = options.logLevel ?? 0;
   const limit = options.maxInsns ?? 1_000_000;
-  const log = new VerifierLog(level);
+  const log = new VerifierLog(level, options.logSize);
+  const truncation = (): { logTruncated?: true } => (log.truncated ? { logTruncated: true } : {});
   const slots = toSlots(program.insns);
   const stats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
   const reject = (insn: number, message: string, main?: string): VerifyResult => {
     // The kernel prints this one without a newline, gluing it to the statistics line.
-    log.write(message === 'expected prog array map for tail call' ? message : `${message}\n`);
-    log.write(statsLine(stats.processed, stats, limit));
-    return { verdict: 'rejected', error: { insn, message: main ?? message.split('\n').pop()! }, processed: stats.processed, log: log.text(), stats };
+    log.writeFinal(message === 'expected prog array map for tail call' ? message : `${message}\n`);
+    log.writeFinal(statsLine(stats.processed, stats, limit));
+    return { verdict: 'rejected', error: { insn, message: main ?? message.split('\n').pop()! }, processed: stats.processed, log: log.text(), stats, ...truncation() };
   };
   if (slots.length === 0) return reject(0, 'empty program');
   if (slots.length > limit) return reject(0, `BPF program is too large. Processed ${slots.length} insn`);
@@ -126,8 +127,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     throw e;
   }
   if (level === 1) log.reset(0);
-  log.write(statsLine(stats.processed, stats, limit));
-  return { verdict: 'accepted', error: null, processed: stats.processed, log: log.text(), stats };
+  log.writeFinal(statsLine(stats.processed, stats, limit));
+  return { verdict: 'accepted', error: null, processed: stats.processed, log: log.text(), stats, ...truncation() };
 }
 
 /**
