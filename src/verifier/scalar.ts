@@ -206,9 +206,13 @@ export function boundsSync(r: ScalarBounds): void {
   if (r.varOff.mask === 0n && r.umin === v && r.umax === v && r.smin === r.smax && r.s32min === r.s32max && r.u32min === r.u32max
     && r.u32min === (v & U32_MAX) && r.smin === s64(v) && r.s32min === s32(v)) return;
   updateRegBounds(r);
-  deduceBounds(r);
-  deduceBounds(r);
-  deduceBounds(r);
+  // Three rounds as the kernel does; a round that changes nothing makes the rest no-ops.
+  for (let round = 0; round < 3; round++) {
+    const { varOff, smin, smax, umin, umax, s32min, s32max, u32min, u32max } = r;
+    deduceBounds(r);
+    if (r.varOff.value === varOff.value && r.varOff.mask === varOff.mask && r.smin === smin && r.smax === smax && r.umin === umin
+      && r.umax === umax && r.s32min === s32min && r.s32max === s32max && r.u32min === u32min && r.u32max === u32max) break;
+  }
   boundOffset(r);
   updateRegBounds(r);
 }

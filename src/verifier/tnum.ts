@@ -25,7 +25,13 @@ export const TNUM_UNKNOWN: Tnum = { value: 0n, mask: U64_MAX };
 
 /** Highest set bit position plus one (`fls64`), 0 for 0. */
 function fls64(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x === 0n) return 0;
+  if (x > 0n && x <= 0xffffffffffffffffn) {
+    // Two 32-bit halves and clz32: no string allocation on this hot path.
+    const hi = Number(x >> 32n);
+    return hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(x));
+  }
+  return x.toString(2).length;
 }
 
 /** The smallest tnum holding every value of the unsigned range [min, max]. */
