@@ -247,62 +247,70 @@ export function liveRegisters(slots: Slots, progType: number): Uint16Array {
  */
 export function sccNumbers(slots: Slots): Uint32Array {
   const n = slots.length;
-  const succ = (pc: number): number[] => {
-    const insn = slots[pc];
-    if (!insn) return [];
-    switch (insn.kind) {
-      case 'exit': return [];
-      case 'ja': case 'gotol': return [jumpTarget(insn, pc)!];
-      case 'jmp': case 'may_goto': return [pc + 1, jumpTarget(insn, pc)!];
-      case 'lddw': return [pc + 2];
-      default: return [pc + 1];
-    }
-  };
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const out = new Uint32Array(n);
-  const stack: number[] = [];
+  // Tarjan's stack and the depth-first work stack (pc, next successor); each holds a pc at most once.
+  const stack = new Int32Array(n);
+  const workPc = new Int32Array(n);
+  const workNext = new Int32Array(n);
+  let sp = 0;
+  let wp = 0;
   let counter = 0;
   let next = 0;
+  const enter = (pc: number): void => {
+    index[pc] = low[pc] = next++;
+    stack[sp++] = pc;
+    onStack[pc] = 1;
+    workPc[wp] = pc;
+    workNext[wp++] = 0;
+  };
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1 || !slots[root]) continue;
-    const work: { pc: number; s: number[]; i: number }[] = [];
-    const enter = (pc: number): void => {
-      index[pc] = low[pc] = next++;
-      stack.push(pc);
-      onStack[pc] = 1;
-      work.push({ pc, s: succ(pc).filter((x) => x >= 0 && x < n), i: 0 });
-    };
     enter(root);
-    while (work.length > 0) {
-      const top = work[work.length - 1]!;
-      if (top.i < top.s.length) {
-        const w = top.s[top.i++]!;
+    while (wp > 0) {
+      const pc = workPc[wp - 1]!;
+      const w = successor(slots, pc, workNext[wp - 1]!);
+      if (w !== undefined) {
+        workNext[wp - 1]!++;
+        if (w < 0 || w >= n) continue;
         if (index[w] === -1) enter(w);
-        else if (onStack[w]) low[top.pc] = Math.min(low[top.pc]!, index[w]!);
+        else if (onStack[w]) low[pc] = Math.min(low[pc]!, index[w]!);
         continue;
       }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1]!.pc;
-        low[parent] = Math.min(low[parent]!, low[top.pc]!);
+      wp--;
+      if (wp > 0) {
+        const parent = workPc[wp - 1]!;
+        low[parent] = Math.min(low[parent]!, low[pc]!);
       }
-      if (low[top.pc] === index[top.pc]) {
-        const members: number[] = [];
-        let w: number;
+      if (low[pc] === index[pc]) {
+        const top = sp;
+        let m: number;
         do {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          members.push(w);
-        } while (w !== top.pc);
-        const selfLoop = succ(top.pc).includes(top.pc);
-        if (members.length > 1 || selfLoop) {
+          m = stack[--sp]!;
+          onStack[m] = 0;
+        } while (m !== pc);
+        const selfLoop = successor(slots, pc, 0) === pc || successor(slots, pc, 1) === pc;
+        if (top - sp > 1 || selfLoop) {
           counter++;
-          for (const m of members) out[m] = counter;
+          for (let k = sp; k < top; k++) out[stack[k]!] = counter;
         }
       }
     }
   }
   return out;
+}
+
+/** The `i`-th control-flow successor of slot `pc` (fall-through first), undefined past the last. */
+function successor(slots: Slots, pc: number, i: number): number | undefined {
+  const insn = slots[pc];
+  if (!insn) return undefined;
+  switch (insn.kind) {
+    case 'exit': return undefined;
+    case 'ja': case 'gotol': return i === 0 ? jumpTarget(insn, pc) : undefined;
+    case 'jmp': case 'may_goto': return i === 0 ? pc + 1 : i === 1 ? jumpTarget(insn, pc) : undefined;
+    case 'lddw': return i === 0 ? pc + 2 : undefined;
+    default: return i === 0 ? pc + 1 : undefined;
+  }
 }
