@@ -31,6 +31,7 @@ export {
 export type { PerfAttachMethod } from './attach.js';
 export { TRACEFS_ROOT, parseTracepointName, tracefsRoot, tracepointId } from './tracefs.js';
 export { interfaceIndex, withNetns } from './netns.js';
+export * from './raw-socket.js';
 export { perfEventOpen } from './perf-event.js';
 export type { PerfEventAttr } from './perf-event.js';
 export { EventQueue } from './event-queue.js';

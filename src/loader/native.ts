@@ -27,6 +27,12 @@ export interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
   strerror(errnum: number): string;
   ifNameToIndex(name: string): number;
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Uint8Array, len: number): number;
+  connect(fd: number, addr: Uint8Array, len: number): number;
+  sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array | null, addrLen: number): number;
+  /** `recvfrom(fd, buf, len, flags, addr, &addrLen)`: `addrLen` is a 4-byte in/out `socklen_t`. */
+  recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array | null, addrLen: Uint8Array | null): number;
 }
 
 let libc: Libc | undefined;
@@ -73,6 +79,11 @@ export function native(): Libc {
     setsockopt: lib.func('setsockopt', 'int', ['int', 'int', 'int', 'void *', 'unsigned int']) as Libc['setsockopt'],
     strerror: lib.func('strerror', 'const char *', ['int']) as Libc['strerror'],
     ifNameToIndex: lib.func('if_nametoindex', 'unsigned int', ['const char *']) as Libc['ifNameToIndex'],
+    socket: lib.func('socket', 'int', ['int', 'int', 'int']) as Libc['socket'],
+    bind: lib.func('bind', 'int', ['int', 'void *', 'unsigned int']) as Libc['bind'],
+    connect: lib.func('connect', 'int', ['int', 'void *', 'unsigned int']) as Libc['connect'],
+    sendto: lib.func('sendto', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'unsigned int']) as Libc['sendto'],
+    recvfrom: lib.func('recvfrom', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'void *']) as Libc['recvfrom'],
   };
   return libc;
 }
