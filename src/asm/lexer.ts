@@ -6,31 +6,8 @@
  * `Plus`); the parsers fold them into numbers. Registers are identifiers in pseudo-C
  * (`r1`, `w1`) and `PercentReg` tokens in the mnemonic dialect (`%r1`).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { IToken, TokenType } from 'chevrotain';
-
-type Chevrotain = typeof import('chevrotain');
-
-/**
- * chevrotain's package entry (`lib/src/api.js`) pulls in a few hundred modules and takes
- * ~300 ms to import; the package also ships the same library as one bundled file
- * (`lib/chevrotain.min.mjs`, ~15 ms). Use the bundle when it is there.
- */
-async function loadChevrotain(): Promise<Chevrotain> {
-  try {
-    const entry = createRequire(import.meta.url).resolve('chevrotain');
-    const bundle = join(dirname(entry), '..', 'chevrotain.min.mjs');
-    if (existsSync(bundle)) return (await import(pathToFileURL(bundle).href)) as Chevrotain;
-  } catch {
-    // fall through to the package entry
-  }
-  return import('chevrotain');
-}
-
-const { createToken, Lexer } = await loadChevrotain();
+import { createToken, Lexer } from './chevrotain.js';
 
 type Matcher = (text: string, offset: number) => [string] | null;
 
