@@ -5,7 +5,7 @@
  */
 import type { Insn, JmpInsn } from '../isa/index.js';
 import { checkAlu, checkEnd, checkLdImm } from './alu.js';
-import { isPktPointer as isPkt, pointer, regTypeStr, unknownScalar, copyReg, type RegState } from './reg-state.js';
+import { isPktPointer as isPkt, constScalar, pointer, regTypeStr, unknownScalar, copyReg, type RegState } from './reg-state.js';
 import { setMinMax } from './branch.js';
 import { branchTaken, markPtrOrNull, matchPktPointers, refOf, syncLinked } from './jump.js';
 import { checkHelperCall, forEachReg } from './call.js';
@@ -427,7 +427,7 @@ export class Explorer {
       const pkts = (isPkt(dst) || dst.type === 'pkt_end') && (isPkt(src) || src.type === 'pkt_end');
       if (!pkts && !env.privileged && src.type !== 'scalar') fail(`R${insn.src} pointer comparison prohibited`);
     } else {
-      src = { ...unknownScalar(), ...constBounds(BigInt(insn.imm)) };
+      src = constScalar(BigInt(insn.imm));
     }
     const w32 = insn.width === 32;
     const pred = branchTaken(dst, src, insn.op, w32);
@@ -454,8 +454,8 @@ export class Explorer {
         syncLinked(other, ors[insn.src]!);
       }
     } else {
-      const k1 = { ...constBounds(BigInt(insn.imm)) };
-      const k2 = { ...constBounds(BigInt(insn.imm)) };
+      const k1 = constBounds(BigInt(insn.imm));
+      const k2 = constBounds(BigInt(insn.imm));
       setMinMax(ors[insn.dst]!, k1, rs[insn.dst]!, k2, insn.op, w32);
     }
     if (rs[insn.dst]!.type === 'scalar' && rs[insn.dst]!.id) {

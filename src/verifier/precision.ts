@@ -33,68 +33,64 @@ const fmtRegs = (mask: number): string => {
 const fmtSlots = (s: Set<number>): string => [...s].sort((a, b) => a - b).map((i) => `${-(i + 1) * 8}`).join(',');
 
 function empty(bt: Backtrack): boolean {
-  return bt.regs.every((m) => m === 0) && bt.slots.every((s) => s.size === 0);
+  for (let i = 0; i < bt.regs.length; i++) if (bt.regs[i] !== 0) return false;
+  for (let i = 0; i < bt.slots.length; i++) if (bt.slots[i]!.size !== 0) return false;
+  return true;
 }
 
 /** backtrack_insn: which values before `insn` the tracked values depend on. */
 function backtrackInsn(env: Env, idx: number, insn: Insn, stackFlag: number, bt: Backtrack): void {
+  // The frame's register mask is read once and written back once (no closures: this runs per trace entry).
   const f = bt.frame;
-  const has = (r: number): boolean => (bt.regs[f]! & (1 << r)) !== 0;
-  const set = (r: number): void => { bt.regs[f]! |= 1 << r; };
-  const clear = (r: number): void => { bt.regs[f]! &= ~(1 << r); };
+  const m = bt.regs[f]!;
   if (env.log.level === 2 && env.log.open) {
-    env.log.write(`mark_precise: frame${f}: regs=${fmtRegs(bt.regs[f]!)} stack=${fmtSlots(bt.slots[f]!)} before ${idx}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
+    env.log.write(`mark_precise: frame${f}: regs=${fmtRegs(m)} stack=${fmtSlots(bt.slots[f]!)} before ${idx}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
   }
   switch (insn.kind) {
-    case 'alu':
-      if (!has(insn.dst)) return;
-      if (insn.op === 'neg') return;
-      if (insn.op === 'mov' || insn.op === 'movsx8' || insn.op === 'movsx16' || insn.op === 'movsx32') {
-        clear(insn.dst);
-        if (insn.src !== null && insn.src !== 10) set(insn.src);
-      } else if (insn.src !== null && insn.src !== 10) {
-        set(insn.src);
-      }
+    case 'alu': {
+      if (!(m & (1 << insn.dst)) || insn.op === 'neg') return;
+      let n = m;
+      if (insn.op === 'mov' || insn.op === 'movsx8' || insn.op === 'movsx16' || insn.op === 'movsx32') n &= ~(1 << insn.dst);
+      if (insn.src !== null && insn.src !== 10) n |= 1 << insn.src;
+      bt.regs[f] = n;
       return;
+    }
     case 'end':
       return;
     case 'ldx':
-      if (!has(insn.dst)) return;
-      clear(insn.dst);
+      if (!(m & (1 << insn.dst))) return;
+      bt.regs[f] = m & ~(1 << insn.dst);
       if (stackFlag) {
         const fr = Math.floor((stackFlag - 1) / 64);
         addSlot(bt, fr, (stackFlag - 1) % 64);
       }
       return;
     case 'atomic':
-      if (insn.op === 'load_acq' && has(insn.dst)) clear(insn.dst);
+      if (insn.op === 'load_acq' && (m & (1 << insn.dst))) bt.regs[f] = m & ~(1 << insn.dst);
       return;
     case 'stx': case 'st': {
-      if (has(insn.dst)) throw new Unsupported();
+      if (m & (1 << insn.dst)) throw new Unsupported();
       if (!stackFlag) return;
       const fr = Math.floor((stackFlag - 1) / 64);
       const spi = (stackFlag - 1) % 64;
       if (!bt.slots[fr]?.has(spi)) return;
       bt.slots[fr]!.delete(spi);
-      if (insn.kind === 'stx') set(insn.src);
+      if (insn.kind === 'stx') bt.regs[f] = m | (1 << insn.src);
       return;
     }
     case 'jmp':
-      if (insn.src !== null && (has(insn.dst) || has(insn.src))) {
-        set(insn.src);
-        set(insn.dst);
-      }
+      if (insn.src !== null && (m & ((1 << insn.dst) | (1 << insn.src)))) bt.regs[f] = m | (1 << insn.src) | (1 << insn.dst);
       return;
     case 'call':
       if (insn.target !== 'helper') throw new Unsupported();
-      clear(0);
-      if (bt.regs[f]! & 0x3e) throw new Unsupported();
+      bt.regs[f] = m & ~1;
+      if (m & 0x3e) throw new Unsupported();
       return;
     case 'lddw':
-      if (has(insn.dst)) clear(insn.dst);
+      if (m & (1 << insn.dst)) bt.regs[f] = m & ~(1 << insn.dst);
       return;
     case 'ldabs': case 'ldind':
-      if (has(0)) throw new Unsupported();
+      if (m & 1) throw new Unsupported();
       return;
     case 'exit': case 'callx': case 'may_goto':
       throw new Unsupported();

@@ -67,11 +67,19 @@ export function unknownScalar(): RegState {
   return make('scalar');
 }
 
+/** Known-scalar templates by value: building one costs several BigInt operations, copying none. */
+const constCache = new Map<bigint, RegState>();
+
 /** A known scalar. */
 export function constScalar(v: bigint): RegState {
-  const r = make('scalar');
-  markConst(r, v);
-  return r;
+  let t = constCache.get(v);
+  if (t === undefined) {
+    if (constCache.size >= 4096) constCache.clear();
+    t = make('scalar');
+    markConst(t, v);
+    constCache.set(v, t);
+  }
+  return copyReg(t);
 }
 
 function markConst(r: RegState, v: bigint): void {

@@ -76,11 +76,19 @@ export function unknownBounds(): ScalarBounds {
   return { varOff: TNUM_UNKNOWN, smin: S64_MIN, smax: S64_MAX, umin: 0n, umax: U64_MAX, s32min: S32_MIN, s32max: S32_MAX, u32min: 0n, u32max: U32_MAX };
 }
 
+/** Constant-bounds templates by value (see constScalar). */
+const constCache = new Map<bigint, ScalarBounds>();
+
 /** Bounds of a constant. */
 export function constBounds(v: bigint): ScalarBounds {
-  const r = unknownBounds();
-  markKnown(r, v);
-  return r;
+  let t = constCache.get(v);
+  if (t === undefined) {
+    if (constCache.size >= 4096) constCache.clear();
+    t = unknownBounds();
+    markKnown(t, v);
+    constCache.set(v, t);
+  }
+  return { varOff: t.varOff, smin: t.smin, smax: t.smax, umin: t.umin, umax: t.umax, s32min: t.s32min, s32max: t.s32max, u32min: t.u32min, u32max: t.u32max };
 }
 
 export function copyBounds(dst: ScalarBounds, src: ScalarBounds): void {
@@ -205,6 +213,9 @@ export function boundsSync(r: ScalarBounds): void {
   const v = r.varOff.value;
   if (r.varOff.mask === 0n && r.umin === v && r.umax === v && r.smin === r.smax && r.s32min === r.s32max && r.u32min === r.u32max
     && r.u32min === (v & U32_MAX) && r.smin === s64(v) && r.s32min === s32(v)) return;
+  // Nothing known anywhere: every step below is a no-op.
+  if (r.varOff.mask === U64_MAX && r.umin === 0n && r.umax === U64_MAX && r.smin === S64_MIN && r.smax === S64_MAX
+    && r.u32min === 0n && r.u32max === U32_MAX && r.s32min === S32_MIN && r.s32max === S32_MAX) return;
   updateRegBounds(r);
   // Three rounds as the kernel does; a round that changes nothing makes the rest no-ops.
   for (let round = 0; round < 3; round++) {
