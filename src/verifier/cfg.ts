@@ -84,7 +84,7 @@ export function checkSubprogs(slots: Slots, onFound?: (subprogs: number[]) => vo
 }
 
 /** check_cfg: depth-first walk from every subprogram entry reached by a call. */
-export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean): Cfg {
+export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean, flow: Int32Array = flowSuccessors(slots)): Cfg {
   const n = slots.length;
   const DISCOVERED = 1;
   const EXPLORED = 2;
@@ -92,67 +92,81 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
   const prunePoints = new Uint8Array(n);
   const forceCheckpoints = new Uint8Array(n);
   const jmpPoints = new Uint8Array(n);
-  const visit = (entry: number): void => {
-    const stack: { pc: number; succ: number[]; next: number }[] = [];
-    const push = (from: number, to: number, branch: boolean): boolean => {
-      if (to < 0 || to >= n) throw new Reject(`jump out of range from insn ${from} to ${to}`, from);
-      if (branch) {
-        prunePoints[to] = 1;
-        jmpPoints[to] = 1;
-      }
-      if (state[to] === 0) {
-        state[to] = DISCOVERED;
-        stack.push({ pc: to, succ: successors(to), next: 0 });
-        return true;
-      }
-      if (state[to] === DISCOVERED && !privileged) throw new Reject(`back-edge from insn ${from} to ${to}`, from);
-      return false;
-    };
-    const successors = (pc: number): number[] => {
-      const insn = slots[pc];
-      if (!insn) return [pc + 1];
+  // Successors of each discovered slot (at most 2; -(t + 1) marks a branch edge) and the
+  // depth-first stack: each slot is pushed at most once, so typed arrays of n entries do.
+  const succ = new Float64Array(2 * n);
+  const succN = new Uint8Array(n);
+  const stackPc = new Int32Array(n);
+  const stackNext = new Uint8Array(n);
+  let sp = 0;
+  const discover = (pc: number): void => {
+    state[pc] = DISCOVERED;
+    const insn = slots[pc];
+    let k = 1;
+    succ[2 * pc] = pc + 1;
+    if (insn) {
       switch (insn.kind) {
         case 'exit':
-          return [];
-        case 'ja': case 'gotol':
-          prunePoints[jumpTarget(insn, pc)!] = 1;
-          jmpPoints[jumpTarget(insn, pc)!] = 1;
-          return [-(jumpTarget(insn, pc)! + 1)];
+          k = 0;
+          break;
+        case 'ja': case 'gotol': {
+          const t = jumpTarget(insn, pc)!;
+          prunePoints[t] = 1;
+          jmpPoints[t] = 1;
+          succ[2 * pc] = -(t + 1);
+          break;
+        }
         case 'jmp': case 'may_goto':
           prunePoints[pc] = 1;
           if (insn.kind === 'may_goto') forceCheckpoints[pc] = 1;
-          return [pc + 1, -(jumpTarget(insn, pc)! + 1)];
+          succ[2 * pc + 1] = -(jumpTarget(insn, pc)! + 1);
+          k = 2;
+          break;
         case 'call':
           prunePoints[pc + 1] = 1;
           jmpPoints[pc + 1] = 1;
           if (insn.target === 'local') {
             prunePoints[pc] = 1;
-            return [pc + 1, -(pc + insn.imm + 1 + 1)];
+            succ[2 * pc + 1] = -(pc + insn.imm + 1 + 1);
+            k = 2;
           }
-          return [pc + 1];
+          break;
         case 'lddw':
-          if (insn.src === 4) return [pc + 2, -(pc + Number(BigInt.asIntN(32, insn.imm)) + 1 + 1)];
-          return [pc + 2];
+          succ[2 * pc] = pc + 2;
+          if (insn.src === 4) {
+            succ[2 * pc + 1] = -(pc + Number(BigInt.asIntN(32, insn.imm)) + 1 + 1);
+            k = 2;
+          }
+          break;
         default:
-          return [pc + 1];
-      }
-    };
-    if (state[entry] !== 0) return;
-    state[entry] = DISCOVERED;
-    stack.push({ pc: entry, succ: successors(entry), next: 0 });
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (top.next < top.succ.length) {
-        const s = top.succ[top.next++]!;
-        const branch = s < 0;
-        push(top.pc, branch ? -s - 1 : s, branch);
-      } else {
-        state[top.pc] = EXPLORED;
-        stack.pop();
+          break;
       }
     }
+    succN[pc] = k;
+    stackPc[sp] = pc;
+    stackNext[sp++] = 0;
   };
-  visit(0);
+  discover(0);
+  while (sp > 0) {
+    const pc = stackPc[sp - 1]!;
+    const i = stackNext[sp - 1]!;
+    if (i >= succN[pc]!) {
+      state[pc] = EXPLORED;
+      sp--;
+      continue;
+    }
+    stackNext[sp - 1] = i + 1;
+    const s = succ[2 * pc + i]!;
+    const branch = s < 0;
+    const to = branch ? -s - 1 : s;
+    if (to < 0 || to >= n) throw new Reject(`jump out of range from insn ${pc} to ${to}`, pc);
+    if (branch) {
+      prunePoints[to] = 1;
+      jmpPoints[to] = 1;
+    }
+    if (state[to] === 0) discover(to);
+    else if (state[to] === DISCOVERED && !privileged) throw new Reject(`back-edge from insn ${pc} to ${to}`, pc);
+  }
   for (let pc = 0; pc < n; pc++) {
     const insn = slots[pc];
     if (state[pc] !== EXPLORED) {
@@ -164,24 +178,22 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean):
       pc++;
     }
   }
-  return { subprogs, prunePoints, forceCheckpoints, jmpPoints, scc: sccNumbers(slots) };
+  return { subprogs, prunePoints, forceCheckpoints, jmpPoints, scc: sccNumbers(slots, flow) };
 }
 
 /**
  * Registers live before each slot (compute_live_registers), as a bit mask of r0..r9.
  * A backward data-flow over the same successors as check_cfg.
  */
-export function liveRegisters(slots: Slots, progType: number): Uint16Array {
+export function liveRegisters(slots: Slots, progType: number, flow: Int32Array = flowSuccessors(slots)): Uint16Array {
   const n = slots.length;
   const use = new Uint16Array(n);
   const def = new Uint16Array(n);
-  const succ: number[][] = [];
   const bit = (r: number): number => (r < 10 ? 1 << r : 0);
   for (let pc = 0; pc < n; pc++) {
     const insn = slots[pc];
     let u = 0;
     let d = 0;
-    let s: number[] = [pc + 1];
     if (insn) {
       switch (insn.kind) {
         case 'alu':
@@ -194,18 +206,14 @@ export function liveRegisters(slots: Slots, progType: number): Uint16Array {
           break;
         case 'jmp':
           u = bit(insn.dst) | (insn.src === null ? 0 : bit(insn.src));
-          s = [pc + 1, pc + insn.off + 1];
           break;
-        case 'ja': s = [pc + insn.off + 1]; break;
-        case 'gotol': s = [pc + insn.imm + 1]; break;
-        case 'may_goto': s = [pc + 1, pc + insn.off + 1]; break;
         case 'call':
           u = insn.target === 'helper' ? helperUses(insn.imm, progType) : 0x3e;
           d = 0x3f;
           break;
         case 'callx': u = bit(insn.reg) | 0x3e; d = 0x3f; break;
-        case 'exit': u = 1; s = []; break;
-        case 'lddw': d = bit(insn.dst); s = [pc + 2]; break;
+        case 'exit': u = 1; break;
+        case 'lddw': d = bit(insn.dst); break;
         case 'ldx': u = bit(insn.src); d = bit(insn.dst); break;
         case 'st': u = bit(insn.dst); break;
         case 'stx': u = bit(insn.dst) | bit(insn.src); break;
@@ -220,7 +228,6 @@ export function liveRegisters(slots: Slots, progType: number): Uint16Array {
     }
     use[pc] = u;
     def[pc] = d;
-    succ.push(s.filter((x) => x >= 0 && x < n));
   }
   // A helper call reads only its declared arguments; the caller refines this with `callUses`.
   const live = new Uint16Array(n);
@@ -230,7 +237,7 @@ export function liveRegisters(slots: Slots, progType: number): Uint16Array {
     for (let pc = n - 1; pc >= 0; pc--) {
       if (!slots[pc]) continue;
       let out = 0;
-      for (const s of succ[pc]!) out |= live[s]!;
+      for (let i = 0; i < flow[3 * pc]!; i++) out |= live[flow[3 * pc + 1 + i]!]!;
       const inn = use[pc]! | (out & ~def[pc]!);
       if (inn !== live[pc]) {
         live[pc] = inn;
@@ -245,7 +252,7 @@ export function liveRegisters(slots: Slots, progType: number): Uint16Array {
  * Strongly connected components of the control-flow graph (compute_scc): instructions in a
  * loop get the loop's number (1, 2, ... in the order Tarjan's algorithm completes them), others 0.
  */
-export function sccNumbers(slots: Slots): Uint32Array {
+export function sccNumbers(slots: Slots, flow: Int32Array = flowSuccessors(slots)): Uint32Array {
   const n = slots.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -271,10 +278,10 @@ export function sccNumbers(slots: Slots): Uint32Array {
     enter(root);
     while (wp > 0) {
       const pc = workPc[wp - 1]!;
-      const w = successor(slots, pc, workNext[wp - 1]!);
-      if (w !== undefined) {
+      const i = workNext[wp - 1]!;
+      if (i < flow[3 * pc]!) {
+        const w = flow[3 * pc + 1 + i]!;
         workNext[wp - 1]!++;
-        if (w < 0 || w >= n) continue;
         if (index[w] === -1) enter(w);
         else if (onStack[w]) low[pc] = Math.min(low[pc]!, index[w]!);
         continue;
@@ -291,7 +298,7 @@ export function sccNumbers(slots: Slots): Uint32Array {
           m = stack[--sp]!;
           onStack[m] = 0;
         } while (m !== pc);
-        const selfLoop = successor(slots, pc, 0) === pc || successor(slots, pc, 1) === pc;
+        const selfLoop = (flow[3 * pc]! > 0 && flow[3 * pc + 1] === pc) || (flow[3 * pc]! > 1 && flow[3 * pc + 2] === pc);
         if (top - sp > 1 || selfLoop) {
           counter++;
           for (let k = sp; k < top; k++) out[stack[k]!] = counter;
@@ -300,6 +307,25 @@ export function sccNumbers(slots: Slots): Uint32Array {
     }
   }
   return out;
+}
+
+/**
+ * Control-flow successors of every slot inside the program (fall-through first; calls are not
+ * edges here): `flow[3 * pc]` is their number, `flow[3 * pc + 1 + i]` the `i`-th.
+ */
+export function flowSuccessors(slots: Slots): Int32Array {
+  const n = slots.length;
+  const flow = new Int32Array(3 * n);
+  for (let pc = 0; pc < n; pc++) {
+    let k = 0;
+    for (let i = 0; i < 2; i++) {
+      const t = successor(slots, pc, i);
+      if (t === undefined) break;
+      if (t >= 0 && t < n) flow[3 * pc + 1 + k++] = t;
+    }
+    flow[3 * pc] = k;
+  }
+  return flow;
 }
 
 /** The `i`-th control-flow successor of slot `pc` (fall-through first), undefined past the last. */

@@ -2,7 +2,7 @@
  * `verify`: predict BPF_PROG_LOAD's verdict and log for a program, offline.
  */
 import { BPF_PROG_TYPE_SOCKET_FILTER, decode, IsaError, programOf, slotIndices, type Insn, type Program } from '../isa/index.js';
-import { checkCfg, checkSubprogs, liveRegisters, sccNumbers, type Slots } from './cfg.js';
+import { checkCfg, checkSubprogs, flowSuccessors, liveRegisters, type Slots } from './cfg.js';
 import { Explorer } from './check.js';
 import { formatInsn } from './disasm.js';
 import type { Env } from './env.js';
@@ -60,8 +60,7 @@ function statsLine(processed: number, s: { maxStatesPerInsn: number; totalStates
   return `processed ${processed} insns (limit ${limit}) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read 0\n`;
 }
 
-function liveBlock(slots: Slots, live: Uint16Array): string {
-  const scc = sccNumbers(slots);
+function liveBlock(slots: Slots, live: Uint16Array, scc: Uint32Array): string {
   let out = 'Live regs before insn:\n';
   for (let pc = 0; pc < slots.length; pc++) {
     const insn = slots[pc];
@@ -98,10 +97,11 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
       if (level === 2) for (let i = 0; i < s.length; i++) log.write(`func#${i} @${s[i]}\n`);
     });
     resolveMaps(slots, program);
-    const cfg = checkCfg(slots, subprogs, options.privileged ?? true);
+    const flow = flowSuccessors(slots);
+    const cfg = checkCfg(slots, subprogs, options.privileged ?? true, flow);
     const progType = options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
-    const live = liveRegisters(slots, progType);
-    if (level === 2) log.write(liveBlock(slots, live));
+    const live = liveRegisters(slots, progType, flow);
+    if (level === 2) log.write(liveBlock(slots, live, cfg.scc));
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
       privileged: options.privileged ?? true, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
