@@ -135,18 +135,24 @@ interface Exchange {
   readonly got: CapturedPacket[];
 }
 
-/** Empty both sockets, send every probe, then read both until 60 ms pass with nothing new. */
+/**
+ * Empty both sockets, send every probe, then read both until the witness has seen every
+ * probe arrive and 60 ms more pass with nothing new (at most 5 s: a loaded machine may
+ * hand the veth's receive work to ksoftirqd).
+ */
 async function exchange(witness: PacketSocket, filtered: PacketSocket): Promise<Exchange> {
   witness.drain();
   filtered.drain();
   for (const p of probes) p.send();
   const frames: CapturedPacket[] = [], got: CapturedPacket[] = [];
-  for (let quiet = 0; quiet < 3;) {
+  const deadline = Date.now() + 5000;
+  for (let quiet = 0; quiet < 3 && Date.now() < deadline;) {
     await sleep(20);
     const a = witness.drain(), b = filtered.drain();
     frames.push(...a);
     got.push(...b);
-    quiet = a.length + b.length === 0 ? quiet + 1 : 0;
+    const allSeen = probes.every((p) => arrivals(frames, p, ETH_HLEN) > 0);
+    quiet = allSeen && a.length + b.length === 0 ? quiet + 1 : 0;
   }
   return { frames, got };
 }
