@@ -15,7 +15,7 @@ import { parseAttachType } from '../isa/attach-types.js';
 import { parseMapType } from '../isa/map-types.js';
 import { parseProgType } from '../isa/prog-types.js';
 import { Assign, Comma, Ident, NumberLit, StringLit } from './lexer.js';
-import { numberValue, StatementError, type ParseState } from './parse-state.js';
+import { StatementError, type ParseState } from './parse-state.js';
 
 function word(s: ParseState, what: string): string {
   const t = s.accept(Ident) ?? s.accept(StringLit);
@@ -51,7 +51,7 @@ function parseMap(s: ParseState): void {
     if (field === undefined) s.fail(k, `unknown map attribute '${k.image}' (key, value, entries, flags)`);
     s.expect(Assign, "'='");
     const n = s.expect(NumberLit, 'a number');
-    const v = numberValue(n.image);
+    const v = s.numberOf(n);
     if (v > 0xffff_ffff) s.fail(n, `${n.image} does not fit in 32 bits`);
     vals[field] = v;
   }

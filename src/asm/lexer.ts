@@ -76,14 +76,24 @@ const matchIdent: Matcher = (text, offset) => {
   return hit(identImage(text, offset, i));
 };
 
-/** `0[xX][0-9a-fA-F]+|[0-9]+` */
+const isBit = (c: number): boolean => c === 0x30 || c === 0x31;
+
+/** `0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+` */
 const matchNumber: Matcher = (text, offset) => {
   if (!is(text, offset, 2)) return null;
   let i = offset + 1;
-  if (text.charCodeAt(offset) === 0x30 && (text.charCodeAt(i) | 0x20) === 0x78 && is(text, i + 1, 4)) {
-    i += 2;
-    while (is(text, i, 4)) i++;
-    return hit(text.substring(offset, i));
+  if (text.charCodeAt(offset) === 0x30) {
+    const c1 = text.charCodeAt(i) | 0x20;
+    if (c1 === 0x78 && is(text, i + 1, 4)) {
+      i += 2;
+      while (is(text, i, 4)) i++;
+      return hit(text.substring(offset, i));
+    }
+    if (c1 === 0x62 && isBit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (isBit(text.charCodeAt(i))) i++;
+      return hit(text.substring(offset, i));
+    }
   }
   let v = text.charCodeAt(offset) - 0x30;
   while (is(text, i, 2)) v = v * 10 + text.charCodeAt(i++) - 0x30;
@@ -165,8 +175,8 @@ export const PercentReg = tok('PercentReg', matchPercentReg, { start_chars_hint:
 // Whole memory operands as single tokens (fewer, cheaper tokens on the hot path); anything
 // irregular falls back to the single-character tokens below and the parsers' slow path.
 export const MemCast = tok('MemCast', sticky(/\*\(\s*[us](?:8|16|32|64)\s*\*\s*\)/y), { start_chars_hint: ['*'], line_breaks: true });
-export const Addr = tok('Addr', sticky(/\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\)/y), { start_chars_hint: ['('], line_breaks: true });
-export const MAddr = tok('MAddr', sticky(/\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|[0-9]+)\s*)?\]/y), { start_chars_hint: ['['], line_breaks: true });
+export const Addr = tok('Addr', sticky(/\(\s*r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)\s*)?\)/y), { start_chars_hint: ['('], line_breaks: true });
+export const MAddr = tok('MAddr', sticky(/\[\s*%r(?:10|[0-9])\s*(?:[+-]\s*(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)\s*)?\]/y), { start_chars_hint: ['['], line_breaks: true });
 export const SArshAssign = fixed('SArshAssign', 's>>=');
 export const SDivAssign = fixed('SDivAssign', 's/=');
 export const SModAssign = fixed('SModAssign', 's%=');

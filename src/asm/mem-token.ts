@@ -5,7 +5,7 @@
  */
 import type { Reg, Size } from '../isa/index.js';
 import type { IToken } from './lexer.js';
-import { checkOff16, numberValue, type ParseState } from './parse-state.js';
+import { badOctal, checkOff16, numberValue, type ParseState } from './parse-state.js';
 
 const CAST_U = [undefined, { size: 1, signed: false }, { size: 2, signed: false }, { size: 4, signed: false }, { size: 8, signed: false }] as const;
 const CAST_S = [undefined, { size: 1, signed: true }, { size: 2, signed: true }, { size: 4, signed: true }, undefined] as const;
@@ -52,6 +52,7 @@ export function addrOf(s: ParseState, t: IToken, skip: 2 | 3): void {
     j++;
   }
   const v = numberValue(img.slice(i, j));
+  if (Number.isNaN(v)) s.fail({ ...t, startOffset: t.startOffset + i }, badOctal(img.slice(i, j)));
   const off = sign === 0x2d ? -v : v;
   if (off < -0x8000 || off > 0x7fff) {
     const at = { ...t, startOffset: t.startOffset + signAt };

@@ -186,6 +186,13 @@ export class ParseState {
     }
   }
 
+  /** The value of a number token; fails at it when it is a bad octal number. */
+  numberOf(t: IToken): number {
+    const v = numberValue(t.image);
+    if (Number.isNaN(v)) this.fail(t, badOctal(t.image));
+    return v;
+  }
+
   /**
    * A signed integer: optional `+`/`-` then a number. Returns the value as a JS number
    * (exact up to 2^53; larger values are out of every 32-bit range anyway).
@@ -197,7 +204,7 @@ export class ParseState {
     else this.accept(Plus);
     const t = this.accept(NumberLit);
     if (t === undefined) this.failHere(`expected ${what}`);
-    const v = numberValue(t.image);
+    const v = this.numberOf(t);
     return { value: neg ? -v : v, tok: first ?? t };
   }
 
@@ -227,7 +234,8 @@ export class ParseState {
     else this.accept(Plus);
     const t = this.accept(NumberLit);
     if (t === undefined) this.failHere(`expected ${what}`);
-    let v = BigInt(t.image);
+    let v = bigNumberValue(t.image);
+    if (v === undefined) return this.fail(t, badOctal(t.image));
     if (neg) v = -v;
     if (v < -(1n << 63n) || v > 0xffff_ffff_ffff_ffffn) {
       this.fail(first ?? t, `immediate ${neg ? '-' : ''}${t.image} does not fit in 64 bits`);
@@ -242,11 +250,33 @@ export class ParseState {
   }
 }
 
-/** Value of a number token image (decimal or 0x hex). */
+/**
+ * Value of a number token image, read as llvm-mc reads it: decimal, `0x` hex, `0b` binary,
+ * and octal when it has a leading `0` (`010` is 8). NaN for a bad octal number such as `08`.
+ */
 export function numberValue(image: string): number {
-  if (image.length > 2 && (image.charCodeAt(1) | 0x20) === 0x78) return parseInt(image.slice(2), 16);
+  if (image.length > 1 && image.charCodeAt(0) === 0x30) {
+    const c1 = image.charCodeAt(1) | 0x20;
+    if (c1 === 0x78 /* x */) return parseInt(image.slice(2), 16);
+    if (c1 === 0x62 /* b */) return parseInt(image.slice(2), 2);
+    return OCTAL.test(image) ? parseInt(image, 8) : NaN;
+  }
   return image.length < 16 ? +image : Number(BigInt(image));
 }
+
+const OCTAL = /^[0-7]+$/;
+
+/** The same as a bigint (exact for every width); undefined for a bad octal number. */
+export function bigNumberValue(image: string): bigint | undefined {
+  if (image.length > 1 && image.charCodeAt(0) === 0x30) {
+    const c1 = image.charCodeAt(1) | 0x20;
+    if (c1 !== 0x78 && c1 !== 0x62) return OCTAL.test(image) ? BigInt(`0o${image.slice(1)}`) : undefined;
+  }
+  return BigInt(image);
+}
+
+/** The message for a number with a leading 0 that is not octal. */
+export const badOctal = (image: string): string => `invalid octal number '${image}' (a leading 0 makes a number octal, as in llvm-mc)`;
 
 /** Range-check a 32-bit immediate; 0x80000000..0xffffffff become negative. */
 export function checkImm32(s: ParseState, t: IToken, v: number): number {

@@ -11,11 +11,16 @@
  *
  * With a number in the brackets instead of a name, the number is the raw low 32 bits
  * of the immediate and `+ N` the raw high 32 bits (how unnamed references print).
+ * bpftool's `prog dump xlated` forms read the same way, with the map id as the low bits:
+ *
+ *     map[id:5]               src 1, imm 5
+ *     map[id:5][0]+16         src 2, imm 5 | 16 << 32
+ *     map[idx:3]+16           src 6, imm 3 | 16 << 32
+ *     subprog[+4]             src 4, imm 4
  */
 import type { Insn, Reg } from '../isa/index.js';
-import { Ident, LBracket, Minus, NumberLit, Plus, RBracket } from './lexer.js';
+import { Colon, Ident, LBracket, Minus, NumberLit, Plus, RBracket } from './lexer.js';
 import type { ParseState } from './parse-state.js';
-import { numberValue } from './parse-state.js';
 import { PSEUDO_SRC } from './pseudo-names.js';
 import { addFixup } from './targets.js';
 
@@ -28,7 +33,7 @@ export function atPseudoLddw(s: ParseState): boolean {
 
 function u32(s: ParseState, what: string): number {
   const t = s.expect(NumberLit, what);
-  const v = numberValue(t.image);
+  const v = s.numberOf(t);
   if (v > 0xffff_ffff) s.fail(t, `${t.image} does not fit in 32 bits`);
   return v;
 }
@@ -39,13 +44,30 @@ function u32(s: ParseState, what: string): number {
  */
 export function parsePseudoLddw(s: ParseState, dst: Reg): Insn {
   const kw = s.next('map[...]');
-  const src = PSEUDO_SRC.get(kw.image)!;
+  let src = PSEUDO_SRC.get(kw.image)!;
   s.expect(LBracket, "'['");
   const inner = s.peek();
   let lo = 0;
   let name: string | undefined;
   let label = false;
-  if (inner !== undefined && inner.tokenType === Ident) {
+  let closed = false;
+  if (src === 4 && kw.image === 'subprog') {
+    lo = s.imm32('a subprogram offset') >>> 0;
+  } else if (src === 1 && inner !== undefined && inner.tokenType === Ident && s.is(Colon, 1) && (inner.image === 'id' || inner.image === 'idx')) {
+    // bpftool: map[id:N] and map[id:N][0]+M (a map value), map[idx:N]+M.
+    s.pos += 2;
+    lo = u32(s, inner.image === 'id' ? 'a map id' : 'a map index');
+    s.expect(RBracket, "']'");
+    closed = true;
+    if (inner.image === 'idx') {
+      src = 6;
+    } else if (s.accept(LBracket)) {
+      const zero = s.expect(NumberLit, "'0'");
+      if (zero.image !== '0') s.fail(zero, "expected '0' (bpftool prints a map value as map[id:N][0]+OFFSET)");
+      s.expect(RBracket, "']'");
+      src = 2;
+    }
+  } else if (inner !== undefined && inner.tokenType === Ident) {
     s.pos++;
     if (src === 4) label = true;
     else if (src === 1 || src === 2) name = inner.image;
@@ -53,7 +75,7 @@ export function parsePseudoLddw(s: ParseState, dst: Reg): Insn {
   } else {
     lo = u32(s, src === 4 ? 'a label' : 'a map name or number');
   }
-  s.expect(RBracket, "']'");
+  if (!closed) s.expect(RBracket, "']'");
   let hi = 0;
   if (src === 2 || src === 6 || (name === undefined && !label)) {
     if (s.is(Plus) && s.is(NumberLit, 1)) {

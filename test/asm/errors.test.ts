@@ -53,6 +53,11 @@ const cases: [string, string, Dialect, number, number, RegExp][] = [
   ['unterminated comment', 'r0 = 1\nr1 = 2 /* open\nexit', 'pseudo-c', 2, 8, /^unterminated '\/\*' comment$/],
   ['unterminated string', '.license "GPL\nexit', 'pseudo-c', 1, 10, /^unterminated string$/],
   ['unexpected character', 'r0 = 1 @\nexit', 'pseudo-c', 1, 8, /^unexpected character '@'$/],
+  ['bad octal number', 'r0 = 1\nr1 += 089', 'pseudo-c', 2, 7, /^invalid octal number '089' \(a leading 0 makes a number octal/],
+  ['bad octal memory offset', 'r0 = *(u8 *)(r1 - 08)', 'pseudo-c', 1, 19, /^invalid octal number '08'/],
+  ['bad octal number (mnemonic)', 'ldxw %r0, [%r1+09]\nexit', 'mnemonic', 1, 16, /^invalid octal number '09'/],
+  ['bad octal 64-bit immediate', 'r0 = 0778 ll', 'pseudo-c', 1, 6, /^invalid octal number '0778'/],
+  ['bpftool map value other than [0]', 'r1 = map[id:3][2]+8 ll', 'pseudo-c', 1, 16, /^expected '0' \(bpftool prints a map value/],
 ];
 
 describe('error locations', () => {

@@ -64,6 +64,14 @@ function corpus(): string[] {
       lines.push(`if w${reg()} ${c} ${imm()} goto L${k}`);
     }
     lines.push(`goto +${Math.floor(r() * 32767)}`, `goto -${Math.floor(r() * 32768)}`, `goto L${k}`);
+    // The other notations llvm-mc reads: octal with a leading 0, binary with 0b.
+    for (let q = 0; q < 4; q++) {
+      const o = Math.floor(r() * 0o77777);
+      lines.push(
+        `r${reg()} = 0${o.toString(8)}`, `w${reg()} += -0${o.toString(8)}`, `r${reg()} &= 0b${o.toString(2)}`,
+        `r${reg()} = *(u32 *)(r${reg()} - 0${o.toString(8)})`, `if r${reg()} > 0b${o.toString(2)} goto +0${(o % 512).toString(8)}`,
+      );
+    }
     lines.push(`call ${Math.floor(r() * 212)}`, `call ${imm()}`);
     for (const op of ['+=', '&=', '|=', '^=']) {
       lines.push(`lock *(u64 *)${mem(reg(), off())} ${op} r${reg()}`, `lock *(u32 *)${mem(reg(), off())} ${op} w${reg()}`);
@@ -131,6 +139,21 @@ describe('verifier log and bpftool listings', () => {
     ].slice(1).join('\n');
     expect(Buffer.from(encode(assemble(log).insns)).toString('hex')).toBe(
       'b700000000000000' + '1801000005000000' + '0000000000000000' + '7b1af8ff00000000' + '1500010000000000' + '8500000001000000' + '9500000000000000');
+  });
+
+  it('reads the immediates of `bpftool prog dump xlated` (map ids, map values, subprograms)', () => {
+    const dump = [
+      '   0: (18) r1 = map[id:5]',
+      '   2: (18) r2 = map[id:7][0]+16',
+      '   4: (18) r3 = map[idx:3]+8',
+      '   6: (18) r4 = subprog[+2]',
+      '   8: (18) r5 = subprog[-9]',
+      '  10: (95) exit',
+    ].join('\n');
+    expect(Buffer.from(encode(assemble(dump).insns)).toString('hex')).toBe(
+      '1811000005000000' + '0000000000000000' + '1822000007000000' + '0000000010000000'
+      + '1863000003000000' + '0000000008000000' + '1844000002000000' + '0000000000000000'
+      + '18450000f7ffffff' + '0000000000000000' + '9500000000000000');
   });
 });
 
