@@ -203,9 +203,9 @@ describe.runIf(canRun)('sock-drop-port80 on a packet socket (veth pair, private 
   beforeAll(() => {
     run('ip', 'netns', 'add', NS_A);
     run('ip', 'netns', 'add', NS_B);
-    // no IPv6: its neighbour discovery would add frames of its own at any moment
+    // no IPv6 (-e: nothing to do where it is absent): its neighbour discovery would add frames of its own at any moment
     for (const ns of [NS_A, NS_B]) {
-      run('ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
+      run('ip', 'netns', 'exec', ns, 'sysctl', '-eqw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
     }
     run('ip', 'link', 'add', 'va', 'netns', NS_A, 'type', 'veth', 'peer', 'name', 'vb', 'netns', NS_B);
     run('ip', '-n', NS_A, 'addr', 'add', `${ADDR_A}/24`, 'dev', 'va');
