@@ -93,6 +93,9 @@ function widenImpreciseScalars(old: VState, cur: VState): void {
   }
 }
 
+/** Placeholder for the unknown-scalar operand of statesEqual when there is nothing to compare. */
+const UNKNOWN_UNUSED = unknownScalar();
+
 /** The verifier's exploration engine for one program. */
 export class Explorer {
   private readonly pending: Pending[] = [];
@@ -128,7 +131,7 @@ export class Explorer {
     let add = force || (this.jmps - this.prevJmps >= 2 && this.stats.processed - this.prevInsns >= 8);
     const list = this.explored.get(pc) ?? [];
     const live = env.live[pc]!;
-    const unknown = unknownScalar();
+    const unknown = list.length ? unknownScalar() : UNKNOWN_UNUSED;
     let count = 0;
     for (let i = 0; i < list.length; i++) {
       const sl = list[i]!;

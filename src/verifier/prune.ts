@@ -62,10 +62,15 @@ function regsafe(o: RegState, c: RegState, ids: IdMap, exact: boolean): boolean 
 
 const UNBOUND: RegState | null = null;
 
+function allOf(types: number[], t: number): boolean {
+  for (let j = 0; j < 8; j++) if (types[j] !== t) return false;
+  return true;
+}
+
 function scalarForStack(s: StackSlot | undefined, unknown: RegState): RegState | null {
   if (!s) return UNBOUND;
-  if (s.types.every((t) => t === STACK_SPILL) && s.spilled.type === 'scalar') return s.spilled;
-  if (s.types.every((t) => t === STACK_MISC)) return unknown;
+  if (allOf(s.types, STACK_SPILL) && s.spilled.type === 'scalar') return s.spilled;
+  if (allOf(s.types, STACK_MISC)) return unknown;
   return null;
 }
 
@@ -78,12 +83,14 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, 
     if (privileged && ot === STACK_MISC) continue;
     if (i >= c.stack.length * 8) return false;
     const cs = c.stack[spi]!;
-    const oReg = scalarForStack(os, unknown);
-    const cReg = scalarForStack(cs, unknown);
-    if ((i & 7) === 0 && oReg && cReg) {
-      if (!regsafe(oReg, cReg, ids, exact)) return false;
-      i += 7;
-      continue;
+    if ((i & 7) === 0) {
+      const oReg = scalarForStack(os, unknown);
+      const cReg = oReg && scalarForStack(cs, unknown);
+      if (oReg && cReg) {
+        if (!regsafe(oReg, cReg, ids, exact)) return false;
+        i += 7;
+        continue;
+      }
     }
     const ct = cs.types[i & 7]!;
     if (ot === STACK_MISC && ct === STACK_ZERO) continue;
