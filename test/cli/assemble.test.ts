@@ -1,29 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { formatC, opcodeExpr } from '../../src/cli/assemble.js';
 import { encode, programOf } from '../../src/isa/index.js';
 import * as K from '../../src/isa/opcodes.js';
 import { insnArb } from '../asm/arbitraries.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-asm-cli-'));
-const put = (name: string, text: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { dir, put } = tempDir('tsbpf-asm-cli-');
 const SRC = put('p.s', '.license "GPL"\nr0 = 42\nr1 = 0x1122334455667788 ll\nexit\n');
 
 describe('tsbpf-asm assemble', () => {

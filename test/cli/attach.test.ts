@@ -1,25 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { bpfAvailable } from '../../src/loader/index.js';
+import { cliWith, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-attach-cli-'));
-const put = (name: string, data: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-/** Run the CLI; `onOut` sees stdout as it streams. */
-async function cli(argv: string[], onOut?: (text: string) => void): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; onOut?.(out); }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
+const { put } = tempDir('tsbpf-attach-cli-');
+const cli = cliWith;
 
 const runTrue = (): Promise<void> => new Promise((resolve, reject) => {
   spawn('/bin/true').on('exit', () => resolve()).on('error', reject);

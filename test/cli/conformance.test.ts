@@ -1,23 +1,9 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-conf-cli-'));
-const put = (name: string, data: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { put } = tempDir('tsbpf-conf-cli-');
 const suite = join(import.meta.dirname, '../../../shared/conformance/tests');
 const present = existsSync(suite);
 if (!present) console.log(`skip: bpf_conformance suite not found at ${suite}`);

@@ -1,27 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import { runCli } from '../../src/cli/main.js';
 import { encode } from '../../src/isa/index.js';
 import { insnsArb } from '../asm/arbitraries.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-disasm-cli-'));
-const put = (name: string, data: string | Uint8Array): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { put } = tempDir('tsbpf-disasm-cli-');
 const PROG = encode(assemble('r0 = 0\nif r1 > 3 goto +1\nr0 = 1\nexit\n').insns);
 
 describe('tsbpf-asm disasm', () => {

@@ -1,24 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { bpfAvailable, closeFd, getPinned, progInfo } from '../../src/loader/index.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-load-cli-'));
-const put = (name: string, data: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { put } = tempDir('tsbpf-load-cli-');
 const avail = bpfAvailable();
 if (!avail.ok) console.log(`skip: tsbpf-asm load tests: ${avail.reason}`);
 const COUNTER = join(import.meta.dirname, '../../examples/execve-counter/execve-counter.s');

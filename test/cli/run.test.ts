@@ -1,25 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { encode } from '../../src/isa/encode.js';
 import { exit, mov64, R0 } from '../../src/isa/builders.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-run-cli-'));
-const put = (name: string, data: string | Uint8Array): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { put } = tempDir('tsbpf-run-cli-');
 const SUM = put('sum.s', 'mov %r0, 0\nloop:\njeq %r2, 0, done\nldxb %r3, [%r1]\nadd %r0, %r3\nadd %r1, 1\nsub %r2, 1\nja loop\ndone:\nexit\n');
 
 describe('tsbpf-asm run', () => {

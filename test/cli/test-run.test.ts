@@ -1,24 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { bpfAvailable } from '../../src/loader/index.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-test-run-cli-'));
-const put = (name: string, data: string | Uint8Array): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { dir, put } = tempDir('tsbpf-test-run-cli-');
 const avail = bpfAvailable();
 if (!avail.ok) console.log(`skip: tsbpf-asm test-run --kernel/--compare tests: ${avail.reason}`);
 const KB3 = join(import.meta.dirname, '../../../shared/bench/kb3.s');

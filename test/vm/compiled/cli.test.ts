@@ -2,26 +2,12 @@
  * `--engine compiled` on `tsbpf-asm run` and `tsbpf-asm conformance` (the CLI hooks of the
  * compiled tier), in process: same output as the interpreter, bad engine names rejected.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/main.js';
+import { cli, tempDir } from '../../cli/support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-compiled-cli-'));
-const put = (name: string, data: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
-
+const { put } = tempDir('tsbpf-compiled-cli-');
 const SUM = put('sum.s', 'mov %r0, 0\nloop:\njeq %r2, 0, done\nldxb %r3, [%r1]\nadd %r0, %r3\nadd %r1, 1\nsub %r2, 1\nja loop\ndone:\nexit\n');
 const OOB = put('oob.s', 'ldxdw %r0, [%r10+0]\nexit\n');
 const suite = join(import.meta.dirname, '../../../../shared/conformance/tests');
