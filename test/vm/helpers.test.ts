@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import { BPF_FUNC_get_prandom_u32 } from '../../src/isa/helpers.js';
 import { formatBpf, HelperRegistry, Vm, VmFault, type RingbufMap } from '../../src/vm/index.js';
+import { BPF_LOOP_SRC, BPF_TO_BPF_SRC, TAIL_CALL_COUNTER_SRC } from './programs.js';
 
 const run = (src: string, opts: ConstructorParameters<typeof Vm>[1] = {}, input = {}) => new Vm(assemble(src), opts).run(input);
 const le = (n: number, bytes: number) => Uint8Array.from({ length: bytes }, (_, i) => Number((BigInt(n) >> BigInt(8 * i)) & 0xffn));
@@ -209,67 +210,17 @@ describe('probe_read helpers', () => {
 
 describe('control helpers', () => {
   it('bpf_loop calls a callback subprogram until it returns 1', () => {
-    const src = `r1 = 10
-r2 = func[cb] ll
-r3 = r10
-r3 += -8
-*(u64 *)(r10 - 8) = 0
-r4 = 0
-r6 = 77
-call bpf_loop
-r0 <<= 16
-r1 = *(u64 *)(r10 - 8)
-r0 |= r1
-r0 += r6
-exit
-cb:
-r3 = *(u64 *)(r2 + 0)
-r3 += r1
-*(u64 *)(r2 + 0) = r3
-r0 = 0
-if r1 != 4 goto +1
-r0 = 1
-exit`;
-    // stops after index 4: returns 5 iterations; sum 0+1+2+3+4 = 10; r6 preserved
-    expect(run(src).r0).toBe((5n << 16n) + 10n + 77n);
+    // stops after index 4: returns 5 iterations; sum 0+1+2+3+4 = 10; r6 preserved; r5 untouched (0)
+    expect(run(BPF_LOOP_SRC).r0).toBe((5n << 16n) + 10n + 77n);
   });
 
   it('bpf-to-bpf calls get a fresh stack and keep r6-r9', () => {
-    const src = `*(u64 *)(r10 - 8) = 5
-r6 = 6
-r1 = r10
-r1 += -8
-call f
-r0 += r6
-r1 = *(u64 *)(r10 - 8)
-r0 += r1
-exit
-f:
-r6 = 100
-r0 = *(u64 *)(r1 + 0)
-r2 = *(u64 *)(r10 - 8)
-r0 += r2
-*(u64 *)(r1 + 0) = 1
-exit`;
     // callee: r0 = 5 (caller's stack through r1) + 0 (its own fresh stack); caller: + r6 6 + 1
-    expect(run(src).r0).toBe(12n);
+    expect(run(BPF_TO_BPF_SRC).r0).toBe(12n);
   });
 
   it('tail calls jump to a prog array slot, at most 33 times', () => {
-    const src = `.map jt, prog_array, key=4, value=4, entries=2
-.map n, array, key=4, value=8, entries=1
-r6 = r1
-r1 = map_value[n] ll
-r2 = *(u64 *)(r1 + 0)
-r2 += 1
-*(u64 *)(r1 + 0) = r2
-r1 = r6
-r2 = map[jt] ll
-r3 = 0
-call bpf_tail_call
-r0 = 1000
-exit`;
-    const p = assemble(src);
+    const p = assemble(TAIL_CALL_COUNTER_SRC);
     const vm = new Vm(p);
     vm.setTailCall('jt', 0, p);
     expect(vm.run().r0).toBe(1000n);

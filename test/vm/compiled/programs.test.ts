@@ -11,6 +11,7 @@ import type { Program } from '../../../src/isa/program.js';
 import type { RunInput } from '../../../src/vm/context.js';
 import type { VmOptions } from '../../../src/vm/index.js';
 import { outcomeOf, vmOf, type Engine, type Outcome } from './engines.js';
+import { BPF_LOOP_SRC, BPF_TO_BPF_SRC, TAIL_CALL_COUNTER_SRC } from '../programs.js';
 
 interface Case {
   readonly name: string;
@@ -23,47 +24,11 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'bpf_loop with a callback subprogram (callbacks run in the interpreter)',
-    src: `r1 = 10
-r2 = func[cb] ll
-r3 = r10
-r3 += -8
-*(u64 *)(r10 - 8) = 0
-r4 = 0
-r6 = 77
-call bpf_loop
-r0 <<= 16
-r1 = *(u64 *)(r10 - 8)
-r0 |= r1
-r0 += r6
-r0 += r5
-exit
-cb:
-r3 = *(u64 *)(r2 + 0)
-r3 += r1
-*(u64 *)(r2 + 0) = r3
-r0 = 0
-if r1 != 4 goto +1
-r0 = 1
-exit`,
+    src: BPF_LOOP_SRC,
   },
   {
     name: 'bpf-to-bpf calls: fresh stacks, r6-r9 kept, pointers into the caller frame',
-    src: `*(u64 *)(r10 - 8) = 5
-r6 = 6
-r1 = r10
-r1 += -8
-call f
-r0 += r6
-r1 = *(u64 *)(r10 - 8)
-r0 += r1
-exit
-f:
-r6 = 100
-r0 = *(u64 *)(r1 + 0)
-r2 = *(u64 *)(r10 - 8)
-r0 += r2
-*(u64 *)(r1 + 0) = 1
-exit`,
+    src: BPF_TO_BPF_SRC,
   },
   {
     name: 'recursion until the call depth limit',
@@ -94,19 +59,7 @@ exit`,
   },
   {
     name: 'tail calls, 33 at most, counting in a map value',
-    src: `.map jt, prog_array, key=4, value=4, entries=2
-.map n, array, key=4, value=8, entries=1
-r6 = r1
-r1 = map_value[n] ll
-r2 = *(u64 *)(r1 + 0)
-r2 += 1
-*(u64 *)(r1 + 0) = r2
-r1 = r6
-r2 = map[jt] ll
-r3 = 0
-call bpf_tail_call
-r0 = 1000
-exit`,
+    src: TAIL_CALL_COUNTER_SRC,
     setup: (vm, p) => vm.setTailCall('jt', 0, p),
   },
   {
