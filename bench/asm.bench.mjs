@@ -87,6 +87,17 @@ console.log(`whole process tsbpf-asm assemble: wall ${whole.wall.toFixed(0)} ms 
 const empty = timeProcess(process.execPath, ['-e', '0']);
 console.log(`  (an empty node process: wall ${empty.wall.toFixed(0)} ms${cpuText(empty)})`);
 
+// The floor of any chevrotain-based assembler here: a process that only reads the file and
+// runs the lexer over it (no parsing, no output).
+const lexOnly = `import { readFileSync } from 'node:fs';
+import { lexAsm } from ${JSON.stringify(join(root, 'dist/src/asm/lexer.js'))};
+const text = readFileSync(process.argv[1], 'utf8');
+let n = 0;
+for (let s = 0; s < text.length;) { let e = text.indexOf('\\n', s + 16384); e = e < 0 ? text.length : e + 1; n += lexAsm(text.slice(s, e)).tokens.length; s = e; }
+if (n === 0) process.exitCode = 1;`;
+const lexed = timeProcess(process.execPath, ['--no-allocation-site-pretenuring', '--input-type=module', '-e', lexOnly, file]);
+console.log(`  (a process that only lexes it with chevrotain: wall ${lexed.wall.toFixed(0)} ms${cpuText(lexed)})`);
+
 let llvm = false;
 try {
   execFileSync('llvm-mc', ['--version'], { stdio: 'ignore' });
