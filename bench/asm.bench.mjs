@@ -1,11 +1,12 @@
 // Assembler throughput on a generated 100,000-line pseudo-C file: the library call
 // (dist/src/asm/index.js) and the whole `node bin/tsbpf-asm.js assemble` process,
 // next to llvm-mc when it is installed.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuText, timeProcess } from './process-time.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { assemble } = await import(join(root, 'dist/src/asm/index.js'));
@@ -58,29 +59,6 @@ for (let k = 0; k < 4; k++) {
 }
 console.log(`library assemble(), ${LINES} mnemonic lines: warm ${warmM.toFixed(0)} ms (${rate(warmM)})`);
 
-// Whole processes: best wall time of a few runs, and their CPU time (user + sys, which counts
-// V8's compiler and GC threads) through /usr/bin/time when it is there. The machine may be
-// shared, so CPU time is the fairer comparison.
-const hasTime = spawnSync('/usr/bin/time', ['-f', '%U %S', 'true'], { stdio: 'ignore' }).status === 0;
-function timeProcess(cmd, args, runs = 5) {
-  let best = Infinity;
-  let cpu = Infinity;
-  for (let k = 0; k < runs; k++) {
-    const t = performance.now();
-    const r = hasTime
-      ? spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = performance.now() - t;
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-    best = Math.min(best, ms);
-    if (hasTime) {
-      const [user, sys] = String(r.stderr).trim().split('\n').pop().split(' ').map(Number);
-      cpu = Math.min(cpu, (user + sys) * 1000);
-    }
-  }
-  return { wall: best, cpu };
-}
-const cpuText = (p) => (Number.isFinite(p.cpu) ? `, cpu (user+sys) ${p.cpu.toFixed(0)} ms` : '');
 
 const whole = timeProcess(process.execPath, [join(root, 'bin/tsbpf-asm.js'), 'assemble', file, '-o', join(dir, 'big.bin')]);
 console.log(`whole process tsbpf-asm assemble: wall ${whole.wall.toFixed(0)} ms (${rate(whole.wall)})${cpuText(whole)}`);
