@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
+import { packageVersion } from './version.js';
 
 /** Output sinks, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   let exit = 0;
   const program = new Command('tsbpf-asm')
     .description('eBPF assembler, disassembler, VM, verifier and kernel loader')
+    .version(packageVersion(), '-V, --version', 'print the tsbpf version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) })
     .showHelpAfterError('(run with --help for usage)');
