@@ -1,0 +1,234 @@
+/**
+ * Link one program of a BPF ELF object into a `Program`, as libbpf does before
+ * BPF_PROG_LOAD: the entry function first, then every function it calls (or takes the
+ * address of), transitively, each once, from any code section:
+ *
+ *     R_BPF_64_64 on lddw   against a map symbol    ─▶ src 1 (BPF_PSEUDO_MAP_FD), map = name, imm = map index
+ *                           against a function      ─▶ src 4 (BPF_PSEUDO_FUNC), imm = slots to it
+ *     R_BPF_64_32 on call   against a function      ─▶ src 1 (BPF_PSEUDO_CALL), imm = slots to it
+ *     call with src 1 and no relocation             ─▶ a call within the section, re-aimed
+ *
+ * The callee of a relocated call is at `symbol value / 8 + imm + 1` (imm is -1 for a
+ * function symbol, the slot offset for a section symbol).
+ */
+import { ElfError } from './elf-error.js';
+import { definedInSection, R_BPF_64_32, R_BPF_64_64, R_BPF_NONE, relocationTypeName, STT_SECTION, type ElfRel, type ElfSymbol } from './elf-read.js';
+import type { BpfCodeSection, BpfFunction, BpfObject, BpfProgramEntry } from './elf.js';
+import { progTypeFromSection } from './elf-sections.js';
+import { slotIndices, type Insn } from './insn.js';
+import type { Program, ProgramSymbol } from './program.js';
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Names that select each program of the object uniquely: the section name, or the function name when a section has several. */
+export function programNames(obj: BpfObject): string[] {
+  return obj.programs.map((p) => (obj.programs.filter((q) => q.section === p.section).length === 1 ? p.section : p.name));
+}
+
+function selectEntry(obj: BpfObject, name: string | undefined): BpfProgramEntry {
+  if (obj.programs.length === 0) throw new ElfError('no programs: the object has no executable section with instructions');
+  const all = programNames(obj).map((n) => `'${n}'`).join(', ');
+  if (name === undefined) return obj.programs[0]!;
+  const bySection = obj.programs.filter((p) => p.section === name);
+  if (bySection.length === 1) return bySection[0]!;
+  const byName = obj.programs.filter((p) => p.name === name);
+  if (byName.length === 1) return byName[0]!;
+  if (bySection.length > 1) {
+    throw new ElfError(`section '${name}' has ${bySection.length} programs (${bySection.map((p) => `'${p.name}'`).join(', ')}); choose one by function name`, { section: name });
+  }
+  if (byName.length > 1) throw new ElfError(`${byName.length} programs are named '${name}' (in sections ${byName.map((p) => `'${p.section}'`).join(', ')}); choose one by section name`);
+  // Any other function (a global function of .text, say) can be an entry too.
+  for (const c of obj.code) {
+    const f = c.functions.find((fn) => fn.name === name);
+    if (f !== undefined) return { name: f.name, section: c.name, sectionIndex: c.index, slot: f.slot, ...(progTypeFromSection(c.name) ?? {}) };
+  }
+  throw new ElfError(`no program section or function named '${name}' (programs: ${all})`);
+}
+
+interface Unit {
+  readonly code: BpfCodeSection;
+  readonly fn: BpfFunction;
+  /** First slot in the linked program. */
+  out: number;
+}
+
+interface Fixup {
+  /** Index of the call or lddw in the output. */
+  readonly insn: number;
+  readonly slot: number;
+  readonly code: BpfCodeSection;
+  readonly target: number;
+  readonly loc: string;
+}
+
+class Linker {
+  readonly units: Unit[] = [];
+  readonly out: Insn[] = [];
+  readonly fixups: Fixup[] = [];
+  outSlots = 0;
+  private readonly insnAt = new Map<BpfCodeSection, Map<number, number>>();
+
+  constructor(readonly obj: BpfObject) {}
+
+  indexOfSlot(code: BpfCodeSection, slot: number): number | undefined {
+    let m = this.insnAt.get(code);
+    if (m === undefined) {
+      m = new Map(code.slots.map((s, i) => [s, i]));
+      this.insnAt.set(code, m);
+    }
+    return m.get(slot);
+  }
+
+  /** The unit holding `slot` of `code`, queued for copying if it is new. */
+  include(code: BpfCodeSection, slot: number, loc: string): Unit {
+    const i = this.indexOfSlot(code, slot);
+    if (i === undefined || i >= code.insns.length) {
+      throw new ElfError(`${loc}: target slot ${slot} is not an instruction of section '${code.name}' (${code.slots[code.insns.length]} slots)`, { section: code.name });
+    }
+    for (const u of this.units) if (u.code === code && slot >= u.fn.slot && slot < u.fn.end) return u;
+    const fn = code.functions.find((f) => slot >= f.slot && slot < f.end)!;
+    const u: Unit = { code, fn, out: -1 };
+    this.units.push(u);
+    return u;
+  }
+
+  copy(u: Unit): void {
+    u.out = this.outSlots;
+    const { code, fn } = u;
+    const first = this.indexOfSlot(code, fn.slot)!;
+    const last = this.indexOfSlot(code, fn.end)!;
+    for (let i = first; i < last; i++) {
+      const slot = code.slots[i]!;
+      const insn = code.insns[i]!;
+      const rel = code.relocations.get(slot * 8);
+      const copied = rel !== undefined && rel.type !== R_BPF_NONE ? this.relocate(code, slot, insn, rel) : this.plain(code, fn, slot, insn);
+      this.out.push(copied);
+      this.outSlots += copied.kind === 'lddw' ? 2 : 1;
+    }
+  }
+
+  private fixup(code: BpfCodeSection, slot: number, target: number, loc: string): void {
+    this.include(code, target, loc);
+    this.fixups.push({ insn: this.out.length, slot: this.outSlots, code, target, loc });
+  }
+
+  private plain(code: BpfCodeSection, fn: BpfFunction, slot: number, insn: Insn): Insn {
+    const loc = `section '${code.name}': insn ${slot}`;
+    switch (insn.kind) {
+      case 'call':
+        if (insn.target !== 'local') return insn;
+        this.fixup(code, slot, slot + 1 + insn.imm, loc);
+        return { ...insn };
+      case 'lddw':
+        if (insn.src !== 4) return insn;
+        this.fixup(code, slot, slot + 1 + Number(BigInt.asIntN(32, insn.imm)), loc);
+        return { ...insn };
+      case 'jmp': case 'ja': case 'may_goto': case 'gotol': {
+        const target = slot + 1 + (insn.kind === 'gotol' ? insn.imm : insn.off);
+        if (target < fn.slot || target >= fn.end) {
+          throw new ElfError(`${loc}: jump to slot ${target} leaves function '${fn.name}' (slots ${fn.slot}..${fn.end - 1})`, { section: code.name });
+        }
+        return insn;
+      }
+      default:
+        return insn;
+    }
+  }
+
+  private relocate(code: BpfCodeSection, slot: number, insn: Insn, rel: ElfRel): Insn {
+    const { elf } = this.obj;
+    const loc = `section '${code.name}': relocation ${rel.index}${code.relSection !== undefined ? ` (in '${code.relSection}')` : ''} at insn ${slot}`;
+    const sym = elf.symbols[rel.sym]!;
+    const symText = (s: ElfSymbol): string => (s.type === STT_SECTION ? `section '${elf.sections[s.shndx]?.name ?? s.shndx}'` : `'${s.name}'`);
+    const target = definedInSection(sym) ? elf.sections[sym.shndx]! : undefined;
+    const targetCode = target === undefined ? undefined : this.obj.code.find((c) => c.index === target.index);
+    if (rel.type === R_BPF_64_64) {
+      if (insn.kind !== 'lddw') throw new ElfError(`${loc}: R_BPF_64_64 against ${symText(sym)} on a non-lddw instruction (${insn.kind})`, { section: code.name });
+      if (insn.src !== 0) throw new ElfError(`${loc}: lddw patched by R_BPF_64_64 already has src ${insn.src}`, { section: code.name });
+      if (target === undefined) {
+        throw new ElfError(`${loc}: lddw refers to undefined symbol '${sym.name}' (extern variables such as __ksym and __kconfig need BTF, which is not read)`, { section: code.name });
+      }
+      const addend = Number(BigInt.asIntN(32, insn.imm));
+      if (target.name === 'maps') {
+        const at = sym.value + addend;
+        const m = this.obj.mapSymbols.find((s) => s.sectionIndex === target.index && s.offset === at);
+        if (m === undefined || m.index === undefined) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, which is not the start of a map in section 'maps'`, { section: code.name });
+        return { kind: 'lddw', dst: insn.dst, src: 1, imm: BigInt(m.index), map: m.name };
+      }
+      if (target.name === '.maps') {
+        const m = this.obj.mapSymbols.find((s) => s.sectionIndex === target.index && s.offset === sym.value + addend);
+        throw new ElfError(`${loc}: map '${m?.name ?? sym.name}' is a BTF-defined map (section '.maps'), and BTF is not read yet; declare it as a legacy struct bpf_map_def in section 'maps'`, { section: code.name });
+      }
+      if (targetCode !== undefined) {
+        const at = sym.value + addend;
+        if (at % 8 !== 0) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, not an instruction boundary`, { section: code.name });
+        this.fixup(targetCode, slot, at / 8, loc);
+        return { kind: 'lddw', dst: insn.dst, src: 4, imm: 0n };
+      }
+      if (/^\.(data|rodata|bss)(\.|$)/.test(target.name)) {
+        throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in '${target.name}': global data sections are not supported yet`, { section: code.name });
+      }
+      throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in section '${target.name}', which holds neither maps nor code`, { section: code.name });
+    }
+    if (rel.type === R_BPF_64_32) {
+      if (insn.kind !== 'call' || insn.target === 'kfunc') throw new ElfError(`${loc}: R_BPF_64_32 against ${symText(sym)} on a non-call instruction (${insn.kind})`, { section: code.name });
+      if (target === undefined) {
+        throw new ElfError(`${loc}: call to undefined function '${sym.name}' (kfuncs and extern functions need BTF, which is not read)`, { section: code.name });
+      }
+      if (targetCode === undefined) throw new ElfError(`${loc}: call to ${symText(sym)} in section '${target.name}', which is not code`, { section: code.name });
+      if (sym.value % 8 !== 0) throw new ElfError(`${loc}: call to ${symText(sym)} at offset ${hex(sym.value)}, not an instruction boundary`, { section: code.name });
+      this.fixup(targetCode, slot, sym.value / 8 + insn.imm + 1, loc);
+      return { kind: 'call', target: 'local', imm: 0, off: 0 };
+    }
+    throw new ElfError(`${loc}: relocation type ${rel.type}${relocationTypeName(rel.type)} is not understood in code (only R_BPF_64_64 on lddw and R_BPF_64_32 on call)`, { section: code.name });
+  }
+
+  patch(): void {
+    for (const f of this.fixups) {
+      const u = this.include(f.code, f.target, f.loc);
+      const rel = u.out + (f.target - u.fn.slot) - f.slot - 1;
+      const insn = this.out[f.insn]!;
+      if (insn.kind === 'call') this.out[f.insn] = { ...insn, imm: rel };
+      else if (insn.kind === 'lddw') this.out[f.insn] = { ...insn, imm: BigInt(rel >>> 0) };
+    }
+  }
+
+  symbols(): ProgramSymbol[] {
+    const index = new Map(slotIndices(this.out).map((s, i) => [s, i]));
+    const out: ProgramSymbol[] = [];
+    for (const u of this.units) {
+      const seen = new Set<string>([u.fn.name]);
+      out.push({ name: u.fn.name, insn: index.get(u.out)! });
+      for (const l of u.code.labels) {
+        if (l.slot < u.fn.slot || l.slot >= u.fn.end || seen.has(l.name)) continue;
+        seen.add(l.name);
+        out.push({ name: l.name, insn: index.get(u.out + l.slot - u.fn.slot)! });
+      }
+    }
+    return out.sort((a, b) => a.insn - b.insn);
+  }
+}
+
+/**
+ * Link one program of an object into a `Program` (maps, license and program type included).
+ * `name` selects a section (`xdp`, `tracepoint/syscalls/sys_enter_execve`) or a function;
+ * without it, the first program. Throws `ElfError` with the section and relocation.
+ * @example programFromObject(readBpfObject(readFileSync('prog.o')), 'xdp').insns.length
+ */
+export function programFromObject(obj: BpfObject, name?: string): Program {
+  const entry = selectEntry(obj, name);
+  const code = obj.code.find((c) => c.index === entry.sectionIndex)!;
+  const linker = new Linker(obj);
+  linker.include(code, entry.slot, `section '${code.name}'`);
+  for (let k = 0; k < linker.units.length; k++) linker.copy(linker.units[k]!);
+  linker.patch();
+  return {
+    insns: linker.out,
+    ...(entry.progType !== undefined ? { progType: entry.progType } : {}),
+    ...(entry.expectedAttachType !== undefined ? { expectedAttachType: entry.expectedAttachType } : {}),
+    ...(obj.license !== undefined ? { license: obj.license } : {}),
+    name: entry.name.slice(0, 15),
+    maps: obj.maps,
+    symbols: linker.symbols(),
+  };
+}

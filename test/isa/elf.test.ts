@@ -1,0 +1,313 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../src/asm/assemble.js';
+import {
+  BPF_CGROUP_INET_INGRESS, BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SCHED_CLS,
+  BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_TRACING, BPF_PROG_TYPE_XDP, BPF_TRACE_FENTRY, encode,
+} from '../../src/isa/index.js';
+import { ElfError, programFromObject, programNames, progTypeFromSection, readBpfObject } from '../../src/isa/elf.js';
+import type { Program } from '../../src/isa/program.js';
+
+function have(cmd: string): boolean {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const llvm = have('llvm-mc');
+if (!llvm) console.log('skip: llvm-mc not installed, no ELF objects to read (only the section-name table is tested)');
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-elf-'));
+let nth = 0;
+/** Assemble `.s` text with llvm-mc into an ELF object. */
+function mc(source: string): Uint8Array {
+  const base = join(dir, `o${nth++}`);
+  writeFileSync(`${base}.s`, source);
+  execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.s`]);
+  return new Uint8Array(readFileSync(`${base}.o`));
+}
+
+const MAPS = `
+	.section maps,"aw",@progbits
+	.globl counts
+counts:
+	.long 2
+	.long 4
+	.long 8
+	.long 1
+	.long 0
+	.globl table
+table:
+	.long 1
+	.long 4
+	.long 16
+	.long 64
+	.long 1
+	.section license,"aw",@progbits
+	.asciz "GPL"
+`;
+
+/** Three program sections, two maps, a license, calls within a section and into .text. */
+const OBJECT = `
+	.section xdp,"ax",@progbits
+	.globl prog
+	.type prog,@function
+prog:
+	r1 = counts ll
+	r6 = r1
+	call helper
+	call inner
+	if r0 == 0 goto done
+	r0 = 2
+done:
+	exit
+inner:
+	r1 = table ll
+	r0 = 1
+	exit
+	.size prog, .-prog
+
+	.section socket,"ax",@progbits
+	.globl sock
+	.type sock,@function
+sock:
+	call helper2
+	exit
+	.size sock, .-sock
+
+	.section tracepoint/syscalls/sys_enter_execve,"ax",@progbits
+	.globl tp
+tp:
+	r0 = 0
+	exit
+
+	.text
+	.type helper,@function
+helper:
+	r0 = 3
+	call helper2
+	exit
+	.size helper, .-helper
+	.type helper2,@function
+helper2:
+	r1 = counts ll
+	r0 = 4
+	exit
+	.size helper2, .-helper2
+${MAPS}`;
+
+/** The same `xdp` program as one source for our assembler (callees appended as libbpf links them). */
+const OURS_XDP = `
+.prog_type xdp
+.license "GPL"
+.map counts, array, key=4, value=8, entries=1
+.map table, hash, key=4, value=16, entries=64, flags=1
+prog:
+	r1 = map[counts] ll
+	r6 = r1
+	call helper
+	call inner
+	if r0 == 0 goto done
+	r0 = 2
+done:
+	exit
+inner:
+	r1 = map[table] ll
+	r0 = 1
+	exit
+helper:
+	r0 = 3
+	call helper2
+	exit
+helper2:
+	r1 = map[counts] ll
+	r0 = 4
+	exit
+`;
+
+const OURS_SOCKET = `
+.prog_type socket_filter
+.license "GPL"
+.map counts, array, key=4, value=8, entries=1
+.map table, hash, key=4, value=16, entries=64, flags=1
+sock:
+	call helper2
+	exit
+helper2:
+	r1 = map[counts] ll
+	r0 = 4
+	exit
+`;
+
+const same = (a: Program, b: Program): void => {
+  expect(encode(a.insns)).toEqual(encode(b.insns));
+  expect(a.insns).toEqual(b.insns);
+  expect(a.maps).toEqual(b.maps);
+  expect(a.license).toBe(b.license);
+  expect(a.progType).toBe(b.progType);
+  expect(a.symbols).toEqual(b.symbols);
+};
+
+describe('progTypeFromSection', () => {
+  it('reads section names as libbpf does', () => {
+    expect(progTypeFromSection('xdp')).toEqual({ progType: BPF_PROG_TYPE_XDP });
+    expect(progTypeFromSection('xdp_prog')).toEqual({ progType: BPF_PROG_TYPE_XDP });
+    expect(progTypeFromSection('socket')?.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
+    expect(progTypeFromSection('socket1')?.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
+    expect(progTypeFromSection('tracepoint/syscalls/sys_enter_execve')?.progType).toBe(BPF_PROG_TYPE_TRACEPOINT);
+    expect(progTypeFromSection('tp/sched/sched_switch')?.progType).toBe(BPF_PROG_TYPE_TRACEPOINT);
+    expect(progTypeFromSection('raw_tp/sys_enter')?.progType).toBe(BPF_PROG_TYPE_RAW_TRACEPOINT);
+    expect(progTypeFromSection('kprobe/do_unlinkat')?.progType).toBe(BPF_PROG_TYPE_KPROBE);
+    expect(progTypeFromSection('classifier')?.progType).toBe(BPF_PROG_TYPE_SCHED_CLS);
+    expect(progTypeFromSection('tc')?.progType).toBe(BPF_PROG_TYPE_SCHED_CLS);
+    expect(progTypeFromSection('cgroup_skb/ingress')).toEqual({ progType: BPF_PROG_TYPE_CGROUP_SKB, expectedAttachType: BPF_CGROUP_INET_INGRESS });
+    expect(progTypeFromSection('fentry/do_sys_open')).toEqual({ progType: BPF_PROG_TYPE_TRACING, expectedAttachType: BPF_TRACE_FENTRY });
+    expect(progTypeFromSection('.text')).toBeUndefined();
+    expect(progTypeFromSection('license')).toBeUndefined();
+  });
+});
+
+describe.skipIf(!llvm)('readBpfObject / programFromObject on llvm-mc objects', () => {
+  const obj = llvm ? readBpfObject(mc(OBJECT)) : undefined!;
+
+  it('lists program sections, maps and the license', () => {
+    expect(obj.programs.map((p) => [p.section, p.name, p.progType])).toEqual([
+      ['xdp', 'prog', BPF_PROG_TYPE_XDP],
+      ['socket', 'sock', BPF_PROG_TYPE_SOCKET_FILTER],
+      ['tracepoint/syscalls/sys_enter_execve', 'tp', BPF_PROG_TYPE_TRACEPOINT],
+    ]);
+    expect(programNames(obj)).toEqual(['xdp', 'socket', 'tracepoint/syscalls/sys_enter_execve']);
+    expect(obj.code.map((c) => c.name).sort()).toEqual(['.text', 'socket', 'tracepoint/syscalls/sys_enter_execve', 'xdp']);
+    expect(obj.maps).toEqual([
+      { name: 'counts', type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 },
+      { name: 'table', type: 1, keySize: 4, valueSize: 16, maxEntries: 64, flags: 1 },
+    ]);
+    expect(obj.license).toBe('GPL');
+  });
+
+  it('links a program with its maps and calls exactly as our assembler assembles the same source', () => {
+    same(programFromObject(obj, 'xdp'), assemble(OURS_XDP, { file: 'xdp.s' }));
+    same(programFromObject(obj), assemble(OURS_XDP, { file: 'xdp.s' }));
+    same(programFromObject(obj, 'prog'), assemble(OURS_XDP, { file: 'xdp.s' }));
+    same(programFromObject(obj, 'socket'), assemble(OURS_SOCKET, { file: 'sock.s' }));
+    const tp = programFromObject(obj, 'tracepoint/syscalls/sys_enter_execve');
+    expect(tp.progType).toBe(BPF_PROG_TYPE_TRACEPOINT);
+    expect(tp.name).toBe('tp');
+    expect(tp.insns.map((i) => i.kind)).toEqual(['alu', 'exit']);
+  });
+
+  it('takes a .text function as the entry when asked by name, and .text alone as the program', () => {
+    const h = programFromObject(obj, 'helper');
+    expect(h.symbols.map((s) => s.name)).toEqual(['helper', 'helper2']);
+    const only = readBpfObject(mc('\tr0 = 7\n\texit\n'));
+    expect(programNames(only)).toEqual(['.text']);
+    const p = programFromObject(only);
+    expect(p.progType).toBeUndefined();
+    expect(encode(p.insns)).toEqual(encode(assemble('r0 = 7\nexit\n').insns));
+  });
+
+  it('resolves calls against section symbols (static functions) and functions in the middle of .text', () => {
+    const o = readBpfObject(mc(`
+	.section socket,"ax",@progbits
+main:
+	call second
+	call first
+	exit
+	.text
+	.type first,@function
+first:
+	r0 = 1
+	exit
+	.size first, .-first
+	.type second,@function
+second:
+	r0 = 2
+	exit
+	.size second, .-second
+`));
+    const p = programFromObject(o);
+    same(p, assemble('.prog_type socket_filter\nmain:\ncall second\ncall first\nexit\nsecond:\nr0 = 2\nexit\nfirst:\nr0 = 1\nexit\n'));
+  });
+
+  it('reports what it cannot link, with section and relocation', () => {
+    const fail = (src: string, re: RegExp, name?: string): void => {
+      const o = readBpfObject(mc(src));
+      expect(() => programFromObject(o, name)).toThrow(ElfError);
+      expect(() => programFromObject(o, name)).toThrow(re);
+    };
+    fail('\t.section xdp,"ax",@progbits\n\tr1 = g ll\n\texit\n\t.data\n\t.globl g\ng:\n\t.long 1\n',
+      /section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'g' in '\.data': global data sections are not supported yet/);
+    fail('\t.section xdp,"ax",@progbits\n\tr1 = m ll\n\texit\n\t.section .maps,"aw",@progbits\n\t.globl m\nm:\n\t.quad 0\n',
+      /map 'm' is a BTF-defined map \(section '\.maps'\)/);
+    fail('\t.section xdp,"ax",@progbits\n\tcall ext\n\texit\n', /call to undefined function 'ext'/);
+    fail('\t.section xdp,"ax",@progbits\n\tr1 = ext ll\n\texit\n', /lddw refers to undefined symbol 'ext'/);
+    fail(OBJECT, /no program section or function named 'nope' \(programs: 'xdp', 'socket', 'tracepoint\/syscalls\/sys_enter_execve'\)/, 'nope');
+  });
+
+  it('reads malformed and foreign headers as ElfError naming the offset', () => {
+    const bytes = mc(OBJECT);
+    const err = (b: Uint8Array): string => {
+      try {
+        readBpfObject(b);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ElfError);
+        return (e as Error).message;
+      }
+      throw new Error('no error');
+    };
+    expect(err(bytes.subarray(0, 40))).toMatch(/truncated ELF header: the file has 40 bytes/);
+    expect(err(bytes.subarray(0, 200))).toMatch(/section header table at offset 0x[0-9a-f]+ \(\d+ headers of 64 bytes\) runs past the end of the file \(200 bytes\)/);
+    const x86 = bytes.slice();
+    x86[18] = 62;
+    expect(err(x86)).toMatch(/e_machine at offset 0x12 is 62 \(x86-64\), not EM_BPF/);
+    const be = bytes.slice();
+    be[5] = 2;
+    expect(err(be)).toMatch(/big-endian ELF \(bpfeb\) is not supported/);
+    expect(err(Uint8Array.from([1, 2, 3]))).toMatch(/not an ELF file/);
+  });
+
+  it('names the relocation that is on the wrong instruction or of an unknown type', () => {
+    const src = '\t.section xdp,"ax",@progbits\n\tr0 = 0\n\tr1 = counts ll\n\texit\n' + MAPS;
+    const bytes = mc(src);
+    const obj2 = readBpfObject(bytes);
+    const relSec = obj2.elf.sections.find((s) => s.name === '.relxdp')!;
+    const wrongInsn = bytes.slice();
+    wrongInsn[relSec.offset] = 0; // r_offset 0x8 -> 0x0: the mov
+    expect(() => programFromObject(readBpfObject(wrongInsn))).toThrow(/section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: R_BPF_64_64 against 'counts' on a non-lddw instruction \(alu\)/);
+    const unknownType = bytes.slice();
+    unknownType[relSec.offset + 8] = 7;
+    expect(() => programFromObject(readBpfObject(unknownType))).toThrow(/relocation 0 \(in '\.relxdp'\) at insn 1: relocation type 7 is not understood/);
+    const midLddw = bytes.slice();
+    midLddw[relSec.offset] = 0x10;
+    expect(() => readBpfObject(midLddw)).toThrow(/section 'xdp': relocation 0 \(in '\.relxdp'\): offset 0x10 is not at an instruction/);
+  });
+
+  it('byte flips and truncations of valid objects only ever throw ElfError', () => {
+    const seeds = [mc(OBJECT), mc('\t.section socket,"ax",@progbits\n\tr1 = counts ll\n\tcall f\n\texit\nf:\n\tr0 = 1\n\texit\n' + MAPS)];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: seeds.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat(), { freq: 4 }),
+        (k, flips, cut) => {
+          const b = seeds[k]!.slice();
+          for (const [at, v] of flips) b[at % b.length] = v;
+          const input = cut === null ? b : b.subarray(0, cut % (b.length + 1));
+          try {
+            const o = readBpfObject(input);
+            for (const n of programNames(o)) programFromObject(o, n);
+          } catch (e) {
+            if (!(e instanceof ElfError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
