@@ -11,6 +11,8 @@ import {
 } from './scalar.js';
 import { scalarAlu } from './scalar-alu.js';
 import { markPrecise } from './precision.js';
+import { checkMemRegion } from './memory.js';
+import { needsSanitation, sanitizeBefore, sanitizeCheckBounds, sanitizeCommit } from './unpriv.js';
 import { U64_MAX, tnumAdd, tnumIsConst, tnumSub, tnumToString } from './tnum.js';
 
 const ALU_STR: Record<string, string> = {
@@ -75,6 +77,7 @@ function ptrArith(env: Env, insn: AluInsn, ptr: RegState, off: RegState, dstIsOf
   checkSaneOffset(off, typeStr);
   checkSaneOffset(ptr, typeStr);
   markUnbounded32(res);
+  const sanitize = needsSanitation(env, insn) ? sanitizeBefore(env, insn, ptr, off, dstIsOff) : null;
   const smin = off.smin;
   switch (insn.op) {
     case 'add': {
@@ -125,6 +128,8 @@ function ptrArith(env: Env, insn: AluInsn, ptr: RegState, off: RegState, dstIsOf
   }
   checkSaneOffset(res, typeStr);
   boundsSync(res);
+  sanitizeCheckBounds(env, dst, res, () => checkMemRegion(env, res, dst, res.off, 1, env.maps[res.map]?.valueSize ?? 0, false));
+  if (sanitize) sanitizeCommit(env, insn, res, sanitize, env.aux[env.insnIdx] ?? (env.aux[env.insnIdx] = {}), dstIsOff);
   regs(env)[dst] = res;
 }
 

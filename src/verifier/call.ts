@@ -2,6 +2,7 @@
  * Helper calls (check_helper_call): argument kinds from the kernel prototypes, map and
  * memory arguments, acquired ringbuf records, and the type of r0 afterwards.
  */
+import { CAP_GATED_HELPERS } from './unpriv.js';
 import { helperName, BPF_FUNC_MAX_ID } from '../isa/index.js';
 import { helperAllowed, helperProto, type HelperArg } from '../isa/helper-protos.js';
 import { curFrame, fail, nextId, regs, type Env } from './env.js';
@@ -167,7 +168,8 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
       const m = env.maps[meta.map];
       if (!m) fail(arg === 'ARG_PTR_TO_MAP_KEY' ? 'invalid map_ptr to access map->key' : 'invalid map_ptr to access map->value');
       if (arg === 'ARG_PTR_TO_MAP_KEY') {
-        if (m.type === 2 || m.type === 6) meta.constKey = constMapKey(env, r, m.keySize);
+        // get_constant_map_key: only for bpf_capable loaders.
+        if ((m.type === 2 || m.type === 6) && env.privileged) meta.constKey = constMapKey(env, r, m.keySize);
         helperMem(env, regno, m.keySize, false, false, null);
       } else {
         helperMem(env, regno, m.valueSize, arg === 'ARG_PTR_TO_MAP_VALUE_UNINIT', false, arg === 'ARG_PTR_TO_MAP_VALUE_UNINIT' ? meta : null);
@@ -234,7 +236,9 @@ export function checkHelperCall(env: Env, fid: number): void {
   if (fid < 0 || fid >= BPF_FUNC_MAX_ID) fail(`invalid func unknown#${fid}`);
   const proto = helperProto(fid);
   const name = fid === 0 ? 'bpf_unspec' : helperName(fid) ?? 'unknown';
-  if (!proto || !helperAllowed(proto, env.progType, env.privileged)) fail(`program of this type cannot use helper ${name}#${fid}`);
+  if (!proto || !helperAllowed(proto, env.progType, env.privileged) || (!env.privileged && CAP_GATED_HELPERS.has(fid))) {
+    fail(`program of this type cannot use helper ${name}#${fid}`);
+  }
   if (proto.gplOnly && env.program.license !== undefined && !isGpl(env.program.license)) {
     fail('cannot call GPL-restricted function from non-GPL compatible program');
   }

@@ -8,9 +8,10 @@ import type { VerifierLog } from './log.js';
 import { notInit, unknownScalar, type RegState } from './reg-state.js';
 import type { FuncState, Scratch, VState } from './state.js';
 import { Reject } from './types.js';
+import type { AluSanitation } from './unpriv.js';
 
 /** Per-instruction facts remembered across paths (struct bpf_insn_aux_data). */
-export interface InsnAux {
+export interface InsnAux extends AluSanitation {
   /** Base pointer type of the first path through a load/store (for `same insn cannot be used with different pointers`). */
   ptrType?: string;
 }

@@ -9,6 +9,7 @@ import type { Env } from './env.js';
 import { VerifierLog } from './log.js';
 import { initialState } from './state.js';
 import { Reject, type VerifyOptions, type VerifyResult } from './types.js';
+import { BPF_MAXINSNS, SUBPROG_CALLS_PROHIBITED } from './unpriv.js';
 
 function toSlots(insns: readonly Insn[]): Slots {
   const out: (Insn | null)[] = [];
@@ -73,7 +74,8 @@ function liveBlock(slots: Slots, live: Uint16Array, scc: Uint32Array): string {
 }
 
 /**
- * Verify a program as the Linux 6.x verifier would for a privileged loader.
+ * Verify a program as the Linux 6.x verifier would, for a privileged loader (default) or, with
+ * `privileged: false`, for one without CAP_BPF / CAP_PERFMON.
  * @example verify(programOf([mov64(R0, 0), exit()])).verdict // 'accepted'
  */
 export function verify(program: Program, options: VerifyOptions = {}): VerifyResult {
@@ -91,20 +93,28 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   };
   if (slots.length === 0) return reject(0, 'empty program');
   if (slots.length > limit) return reject(0, `BPF program is too large. Processed ${slots.length} insn`);
+  const privileged = options.privileged ?? true;
+  if (!privileged && slots.length > BPF_MAXINSNS) {
+    return reject(0, `E2BIG: ${slots.length} insns exceed BPF_MAXINSNS (${BPF_MAXINSNS}) for an unprivileged loader (the kernel writes no log)`);
+  }
   let env: Env | undefined;
   try {
+    if (!privileged) {
+      const pc = slots.findIndex((i) => i !== null && ((i.kind === 'call' && i.target !== 'helper') || (i.kind === 'lddw' && i.src === 4)));
+      if (pc >= 0) throw new Reject(SUBPROG_CALLS_PROHIBITED, pc);
+    }
     const subprogs = checkSubprogs(slots, (s) => {
       if (level === 2) for (let i = 0; i < s.length; i++) log.write(`func#${i} @${s[i]}\n`);
     });
     resolveMaps(slots, program);
     const flow = flowSuccessors(slots);
-    const cfg = checkCfg(slots, subprogs, options.privileged ?? true, flow);
+    const cfg = checkCfg(slots, subprogs, privileged, flow);
     const progType = options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
     const live = liveRegisters(slots, progType, flow);
     if (level === 2) log.write(liveBlock(slots, live, cfg.scc));
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
-      privileged: options.privileged ?? true, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
+      privileged, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
       scratch: { regs: new Set(), slots: new Set() }, refInsn: new Map(), stackAccess: 0,
     };
     const ex = new Explorer(env, limit);

@@ -1,0 +1,103 @@
+/**
+ * The kernel's verdict for an unprivileged loader: `kernel.unprivileged_bpf_disabled` lowered
+ * to 0 for the duration (and restored), and BPF_PROG_LOAD called by a child process running
+ * as nobody (`unpriv-child.mjs`, plain node + koffi). Needs root to set the sysctl and the uid.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encode } from '../../../src/isa/encode.js';
+import type { Program } from '../../../src/isa/program.js';
+import { mapReferences, relocateMaps } from '../../../src/loader/relocate.js';
+import type { Golden } from '../golden.js';
+import { bpfUnavailableReason } from './bpf.js';
+import { parseKernelLog } from './log.js';
+
+const SYSCTL = '/proc/sys/kernel/unprivileged_bpf_disabled';
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'unpriv-child.mjs');
+/** The unprivileged user the child runs as. */
+export const NOBODY = 65534;
+
+/** Why unprivileged loads cannot be tried here, or null when they can. */
+export function unprivUnavailableReason(): string | null {
+  const why = bpfUnavailableReason();
+  if (why) return why;
+  if (process.getuid?.() !== 0) return 'needs root (to lower kernel.unprivileged_bpf_disabled and to run a child as nobody)';
+  try {
+    accessSync(SYSCTL, constants.R_OK | constants.W_OK);
+    const v = readFileSync(SYSCTL, 'utf8').trim();
+    if (v === '1') return `${SYSCTL} is 1 (locked until reboot)`;
+    writeFileSync(SYSCTL, v);
+  } catch (e) {
+    return `cannot write ${SYSCTL}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return null;
+}
+
+/**
+ * Lower `unprivileged_bpf_disabled` to 0; returns the function that restores the old value.
+ * @example const restore = allowUnprivilegedBpf(); try { ... } finally { restore(); }
+ */
+export function allowUnprivilegedBpf(): () => void {
+  const old = readFileSync(SYSCTL, 'utf8').trim();
+  writeFileSync(SYSCTL, '0');
+  return () => writeFileSync(SYSCTL, old);
+}
+
+/** What the unprivileged child answered for one program. */
+export type UnprivAnswer =
+  | { readonly kind: 'load'; readonly golden: Golden }
+  | { readonly kind: 'map'; readonly mapIndex: number; readonly errno: number };
+
+interface ChildAnswer {
+  uid: number;
+  accepted?: boolean;
+  errno?: number;
+  log?: string;
+  mapIndex?: number;
+  mapErrno?: number;
+}
+
+/** The job the child reads: the code with each map reference's imm set to the map's index, and where to patch in its fd. */
+function jobOf(program: Program, progType: number): object {
+  const index = new Map(program.maps.map((m, i) => [m.name, i]));
+  const insns = relocateMaps(program, (name) => index.get(name) ?? 0);
+  const slotOf: number[] = [];
+  let slot = 0;
+  for (const insn of program.insns) {
+    slotOf.push(slot);
+    slot += insn.kind === 'lddw' ? 2 : 1;
+  }
+  const patches = mapReferences(program).map((r) => [slotOf[r.insn]! * 8, index.get(r.name) ?? 0]);
+  return {
+    progType, code: Buffer.from(encode(insns)).toString('hex'), patches,
+    maps: program.maps.map((m) => ({ type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags })),
+  };
+}
+
+/**
+ * Load each program as nobody (one child process for the batch) and report the kernel's answers.
+ * Throws when the child fails or does not run unprivileged.
+ */
+export function unprivilegedLoad(programs: readonly Program[], progType: number): UnprivAnswer[] {
+  const input = JSON.stringify(programs.map((p) => jobOf(p, progType)));
+  const r = spawnSync(process.execPath, [CHILD], { input, uid: NOBODY, gid: NOBODY, cwd: '/', env: { PATH: '/usr/bin:/bin' }, maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`unprivileged child exited with ${r.status}: ${r.stderr}`);
+  const answers = JSON.parse(r.stdout) as ChildAnswer[];
+  return answers.map((a) => {
+    if (a.uid !== NOBODY) throw new Error(`unprivileged child ran as uid ${a.uid}`);
+    if (a.mapErrno !== undefined) return { kind: 'map', mapIndex: a.mapIndex!, errno: a.mapErrno };
+    const parsed = parseKernelLog(a.log ?? '');
+    const accepted = a.accepted === true;
+    return {
+      kind: 'load',
+      golden: {
+        digest: '', progType, verdict: accepted ? 'accepted' : 'rejected', errno: a.errno ?? 0,
+        insn: accepted ? null : parsed.insn, message: accepted ? null : parsed.message,
+        errorLines: accepted ? [] : parsed.errorLines, processed: parsed.processed,
+      },
+    };
+  });
+}

@@ -1,0 +1,6 @@
+# Overwriting half of a spilled pointer.
+.prog_type socket_filter
+    *(u64 *)(r10 - 8) = r1
+    *(u32 *)(r10 - 8) = 0
+    r0 = 0
+    exit

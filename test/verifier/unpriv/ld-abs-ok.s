@@ -1,0 +1,5 @@
+# LD_ABS in a socket filter.
+.prog_type socket_filter
+    r6 = r1
+    r0 = *(u8 *)skb[12]
+    exit

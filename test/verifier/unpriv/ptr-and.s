@@ -1,0 +1,5 @@
+# Bitwise operators on pointers.
+.prog_type socket_filter
+    r1 &= 3
+    r0 = 0
+    exit

@@ -1,0 +1,4 @@
+# Returning the context pointer leaks a kernel address.
+.prog_type socket_filter
+    r0 = r1
+    exit

@@ -1,0 +1,5 @@
+# Storing a pointer into skb->cb leaks it.
+.prog_type socket_filter
+    *(u32 *)(r1 + 48) = r10
+    r0 = 0
+    exit
