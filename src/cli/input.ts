@@ -4,13 +4,16 @@
  *   - `.bin`, or any file that is not text: raw `struct bpf_insn[]` bytes;
  *   - hex text: bytes in memory order (`b7 00 00 00 2a 00 00 00`, `b70000002a000000`,
  *     `xxd -p` output) or `0x`-prefixed 64-bit words (`0x0000002a000000b7`, as in `-- raw`);
- *   - `.s`, `.asm` and any other text: assembly source in either dialect.
+ *   - `.s`, `.asm` and any other text: assembly source in either dialect;
+ *   - an ELF object (`clang -target bpf -c`, `llvm-mc -filetype=obj`), whatever its name:
+ *     one program linked with its maps, license and program type (`programFromObject`),
+ *     the one named by `options.section` or a `FILE:SECTION` path, else the first.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Dialect } from '../asm/dialect.js';
 import type { Program } from '../isa/program.js';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 
 /** A program read from a file, with what came with it. */
 export interface LoadedInput {
@@ -20,14 +23,22 @@ export interface LoadedInput {
   /** Expected r0 (`-- result` of a `.data` file). */
   readonly expected?: bigint;
   /** How the file was read. */
-  readonly kind: 'asm' | 'bin' | 'hex' | 'data';
+  readonly kind: 'asm' | 'bin' | 'hex' | 'data' | 'elf';
+  /** ELF objects: the program used (section name, or function name when a section has several). */
+  readonly section?: string;
+  /** ELF objects: every program of the object, by the names `section` accepts. */
+  readonly sections?: readonly string[];
 }
 
 /** Options of `loadProgramFile`. */
 export interface LoadOptions {
   /** Force the assembly dialect for source files. */
   dialect?: Dialect;
+  /** ELF objects: the program section (or function) to read; the first program by default. */
+  section?: string;
 }
+
+const isElf = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 /** Does this buffer look like text (UTF-8 without NUL or stray control bytes)? */
 export function isText(bytes: Uint8Array): boolean {
@@ -84,25 +95,65 @@ async function decodeFile(path: string, bytes: Uint8Array): Promise<Program> {
   }
 }
 
+async function readElfFile(path: string, bytes: Uint8Array, section: string | undefined): Promise<LoadedInput> {
+  const { readBpfObject, programFromObject, programNames, ElfError } = await import('../isa/elf.js');
+  let sections: string[] = [];
+  try {
+    const obj = readBpfObject(bytes);
+    sections = programNames(obj);
+    const program = programFromObject(obj, section);
+    return { program, kind: 'elf', section: section ?? sections[0]!, sections };
+  } catch (e) {
+    if (!(e instanceof ElfError)) throw e;
+    const which = section === undefined && sections.length > 1
+      ? ` (while linking '${sections[0]}', the first of ${sections.length} programs: ${sections.map((n) => `'${n}'`).join(', ')}; choose one with ${path}:NAME)`
+      : '';
+    throw new InputError(`${path}: ${e.message}${which}`);
+  }
+}
+
+/** Read a file, or (for `prog.o:xdp` when no such file exists) an ELF object and the section named after the colon. */
+async function readInput(path: string): Promise<{ path: string; bytes: Uint8Array; section?: string }> {
+  let first: unknown;
+  try {
+    return { path, bytes: await readFile(path) };
+  } catch (e) {
+    first = e;
+  }
+  if ((first as NodeJS.ErrnoException).code === 'ENOENT') {
+    for (let i = path.indexOf(':'); i > 0; i = path.indexOf(':', i + 1)) {
+      const file = path.slice(0, i);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(file);
+      } catch {
+        continue;
+      }
+      if (isElf(bytes) && i + 1 < path.length) return { path: file, bytes, section: path.slice(i + 1) };
+    }
+  }
+  const code = (first as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (first as Error).message;
+  throw new InputError(`cannot read '${path}': ${why}`);
+}
+
 /**
  * Read a program FILE for any CLI command (`run`, `verify`, `load`, `test-run`, ...).
  * @example const { program, mem } = await loadProgramFile('tests/add.data')
+ * @example const { program } = await loadProgramFile('prog.o:xdp') // or ('prog.o', { section: 'xdp' })
  */
-export async function loadProgramFile(path: string, options: LoadOptions = {}): Promise<LoadedInput> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new InputError(`cannot read '${path}': ${why}`);
+export async function loadProgramFile(fileArg: string, options: LoadOptions = {}): Promise<LoadedInput> {
+  const { path, bytes, section: pathSection } = await readInput(fileArg);
+  if (isElf(bytes)) {
+    if (pathSection !== undefined && options.section !== undefined && pathSection !== options.section) {
+      throw new UsageError(`${fileArg}: the path names section '${pathSection}' and --section names '${options.section}'`);
+    }
+    return readElfFile(path, bytes, options.section ?? pathSection);
   }
+  if (options.section !== undefined) throw new UsageError(`--section '${options.section}': ${path} is not an ELF object`);
   const ext = extname(path).toLowerCase();
   const source = ext === '.s' || ext === '.asm';
   if (!source && (ext === '.bin' || !isText(bytes))) {
-    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
-      throw new InputError(`${path}: ELF object files are not read directly; extract the code with 'llvm-objcopy -O binary --only-section=.text ${path} out.bin'`);
-    }
     return { program: await decodeFile(path, bytes), kind: 'bin' };
   }
   const text = new TextDecoder().decode(bytes);

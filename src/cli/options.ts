@@ -1,5 +1,6 @@
 /** Option values shared by the subcommands: program types, integers, files. */
 import { readFile } from 'node:fs/promises';
+import { Option } from 'commander';
 import { parseProgType } from '../isa/prog-types.js';
 import { InputError, UsageError } from './errors.js';
 
@@ -34,4 +35,14 @@ export async function readOptionFile(path: string, what: string): Promise<Uint8A
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${what}: cannot read '${path}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+}
+
+/**
+ * The `--section <name>` option of commands that read a program file: which program of an
+ * ELF object to use (a section such as `xdp`, or a function name); pass its value to
+ * `loadProgramFile(file, { section })`. `FILE:SECTION` paths say the same without it.
+ * @example command.addOption(sectionOption())
+ */
+export function sectionOption(): Option {
+  return new Option('--section <name>', 'ELF objects: the program section or function to use (default: the first; FILE:SECTION works too)');
 }

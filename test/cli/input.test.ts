@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgramFile, parseHexText } from '../../src/cli/input.js';
-import { encode } from '../../src/isa/index.js';
+import { runCli } from '../../src/cli/main.js';
+import { assemble } from '../../src/asm/assemble.js';
+import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP, encode } from '../../src/isa/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-input-'));
 const put = (name: string, data: string | Uint8Array): string => {
@@ -54,5 +57,111 @@ describe('loadProgramFile', () => {
 
   it('reports assembler errors with the file name', async () => {
     await expect(loadProgramFile(put('e.s', 'r0 = 1\nr11 = 2\n'))).rejects.toThrow(/e\.s:2:1: error:/);
+  });
+});
+
+function haveLlvmMc(): boolean {
+  try {
+    execFileSync('llvm-mc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const llvm = haveLlvmMc();
+if (!llvm) console.log('skip: llvm-mc not installed, no ELF objects for the CLI to read');
+
+/** An ELF object from llvm-mc source. */
+const object = (name: string, source: string): string => {
+  const s = put(`${name}.s`, source);
+  const o = join(dir, name);
+  execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', o, s]);
+  return o;
+};
+
+const TWO_PROGRAMS = `
+	.section xdp,"ax",@progbits
+	.globl xdp_prog
+xdp_prog:
+	r1 = counts ll
+	r0 = 2
+	exit
+	.section socket,"ax",@progbits
+	.globl sock
+sock:
+	call twice
+	exit
+	.text
+	.type twice,@function
+twice:
+	r0 = 21
+	r0 *= 2
+	exit
+	.size twice, .-twice
+	.section maps,"aw",@progbits
+	.globl counts
+counts:
+	.long 2
+	.long 4
+	.long 8
+	.long 1
+	.long 0
+	.section license,"aw",@progbits
+	.asciz "GPL"
+`;
+
+const call = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+};
+
+describe.skipIf(!llvm)('loadProgramFile on ELF objects', () => {
+  const o = llvm ? object('two.o', TWO_PROGRAMS) : '';
+
+  it('links the first program, and another by FILE:SECTION or { section }', async () => {
+    const a = await loadProgramFile(o);
+    expect(a.kind).toBe('elf');
+    expect(a.section).toBe('xdp');
+    expect(a.sections).toEqual(['xdp', 'socket']);
+    expect(a.program.progType).toBe(BPF_PROG_TYPE_XDP);
+    expect(a.program.license).toBe('GPL');
+    expect(a.program.maps.map((m) => m.name)).toEqual(['counts']);
+    const ours = assemble('.map counts, array, key=4, value=8, entries=1\nr1 = map[counts] ll\nr0 = 2\nexit\n');
+    expect(a.program.insns).toEqual(ours.insns);
+    const b = await loadProgramFile(`${o}:socket`);
+    expect(b.section).toBe('socket');
+    expect(b.program.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
+    expect(encode(b.program.insns)).toEqual(encode(assemble('call twice\nexit\ntwice:\nr0 = 21\nr0 *= 2\nexit\n').insns));
+    expect((await loadProgramFile(o, { section: 'sock' })).program.insns).toEqual(b.program.insns);
+  });
+
+  it('reads an object whatever its file name says', async () => {
+    const bin = put('obj.bin', readFileSync(o));
+    expect((await loadProgramFile(bin)).kind).toBe('elf');
+  });
+
+  it('names the file, section and relocation of a bad object, and which program it was linking', async () => {
+    const g = object('global.o', '\t.section xdp,"ax",@progbits\n\tr1 = val ll\n\texit\n\t.section socket,"ax",@progbits\n\texit\n\t.data\n\t.globl val\nval:\n\t.long 1\n');
+    await expect(loadProgramFile(g)).rejects.toThrow(
+      /global\.o: section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'val' in '\.data': global data sections are not supported yet \(while linking 'xdp', the first of 2 programs: 'xdp', 'socket'; choose one with .*global\.o:NAME\)/);
+    await expect(loadProgramFile(`${g}:socket`)).resolves.toMatchObject({ section: 'socket' });
+    await expect(loadProgramFile(`${o}:nope`)).rejects.toThrow(/two\.o: no program section or function named 'nope' \(programs: 'xdp', 'socket'\)/);
+    await expect(loadProgramFile(put('short.o', readFileSync(o).subarray(0, 30)))).rejects.toThrow(/short\.o: truncated ELF header/);
+    await expect(loadProgramFile(put('x.s', 'exit\n'), { section: 'xdp' })).rejects.toThrow(/--section 'xdp': .*x\.s is not an ELF object/);
+    await expect(loadProgramFile(join(dir, 'missing.o:xdp'))).rejects.toThrow(/cannot read '.*missing\.o:xdp': no such file/);
+  });
+
+  it('runs, verifies and disassembles an object through the CLI', async () => {
+    expect(await call('run', `${o}:socket`)).toEqual({ code: 0, out: '0x2a\n', err: '' });
+    const v = await call('verify', `${o}:socket`);
+    expect(v.code).toBe(0);
+    const d = await call('disasm', o);
+    expect(d.code).toBe(0);
+    expect(d.out).toMatch(/map\[counts\]/);
+    const bad = await call('run', `${o}:nope`);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^error: .*two\.o: no program section or function named 'nope'/);
   });
 });
