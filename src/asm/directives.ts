@@ -9,13 +9,15 @@
  *     .map counts, array, key=4, value=8, entries=1, flags=0
  *                                    a map, referenced as map[counts] / map_value[counts]
  *     .func name                     a function entry: a label that is also a symbol
+ *     .set NAME, expr / .equ NAME, expr   a constant, usable wherever a number goes after it
  *     .text / .globl name            accepted and ignored (llvm-mc habits)
  */
 import { parseAttachType } from '../isa/attach-types.js';
 import { parseMapType } from '../isa/map-types.js';
 import { parseProgType } from '../isa/prog-types.js';
-import { Assign, Comma, Ident, NumberLit, StringLit } from './lexer.js';
-import { StatementError, type ParseState } from './parse-state.js';
+import { parseExpr } from './expr.js';
+import { Assign, Comma, Ident, StringLit } from './lexer.js';
+import { regByName, StatementError, type ParseState } from './parse-state.js';
 
 function word(s: ParseState, what: string): string {
   const t = s.accept(Ident) ?? s.accept(StringLit);
@@ -50,10 +52,9 @@ function parseMap(s: ParseState): void {
     const field = MAP_KEYS[k.image];
     if (field === undefined) s.fail(k, `unknown map attribute '${k.image}' (key, value, entries, flags)`);
     s.expect(Assign, "'='");
-    const n = s.expect(NumberLit, 'a number');
-    const v = s.numberOf(n);
-    if (v > 0xffff_ffff) s.fail(n, `${n.image} does not fit in 32 bits`);
-    vals[field] = v;
+    const { value, tok } = parseExpr(s, 'a number');
+    if (value < 0n || value > 0xffff_ffffn) s.fail(tok, `${k.image}=${value} does not fit in 32 bits`);
+    vals[field] = Number(value);
   }
   s.expectEnd();
   for (const f of ['key', 'value', 'entries'] as const) {
@@ -100,6 +101,14 @@ export function parseDirective(s: ParseState): void {
       const t = s.expect(Ident, 'a function name');
       addLabel(s, t.image, s.at(t));
       s.funcLabels.add(t.image);
+      break;
+    }
+    case '.set':
+    case '.equ': {
+      const t = s.expect(Ident, 'a constant name');
+      if (regByName(t.image) !== undefined) s.fail(t, `'${t.image}' is a register and cannot name a constant`);
+      s.expect(Comma, "','");
+      s.constants.set(t.image, parseExpr(s, 'a value').value);
       break;
     }
     case '.text':

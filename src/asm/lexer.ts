@@ -187,6 +187,9 @@ export const SLt = fixed('SLt', 's<');
 export const Ident = tok('Ident', matchIdent, { start_chars_hint: IDENT_START, line_breaks: false });
 export const LshAssign = fixed('LshAssign', '<<=');
 export const RshAssign = fixed('RshAssign', '>>=');
+// Operators of constant expressions (`.set`, immediates): `<< >> / % | ^ ~`.
+export const Shl = fixed('Shl', '<<');
+export const Shr = fixed('Shr', '>>');
 export const AddAssign = fixed('AddAssign', '+=');
 export const SubAssign = fixed('SubAssign', '-=');
 export const MulAssign = fixed('MulAssign', '*=');
@@ -211,14 +214,20 @@ export const RParen = fixed('RParen', ')');
 export const LBracket = fixed('LBracket', '[');
 export const RBracket = fixed('RBracket', ']');
 export const Comma = fixed('Comma', ',');
+export const Slash = fixed('Slash', '/');
+export const Percent = fixed('Percent', '%');
+export const Pipe = fixed('Pipe', '|');
+export const Caret = fixed('Caret', '^');
+export const Tilde = fixed('Tilde', '~');
 export const Colon = fixed('Colon', ':');
 
 /** Every token type, in matching priority order. */
 export const allTokens: TokenType[] = [
   Space, WhiteSpace, Newline, LineComment, BlockComment, UnterminatedComment, StringLit, UnterminatedString, NumberLit, MemCast, Addr, MAddr, PercentReg,
   SArshAssign, SDivAssign, SModAssign, SGe, SLe, SGt, SLt, Ident,
-  LshAssign, RshAssign, AddAssign, SubAssign, MulAssign, DivAssign, ModAssign, OrAssign, AndAssign, XorAssign,
+  LshAssign, RshAssign, Shl, Shr, AddAssign, SubAssign, MulAssign, DivAssign, ModAssign, OrAssign, AndAssign, XorAssign,
   EqEq, NotEq, Ge, Le, Gt, Lt, Assign, Amp, Plus, Minus, Star, LParen, RParen, LBracket, RBracket, Comma, Colon,
+  Slash, Percent, Pipe, Caret, Tilde,
 ];
 
 const lexer = new Lexer(allTokens, {

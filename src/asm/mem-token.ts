@@ -5,7 +5,8 @@
  */
 import type { Reg, Size } from '../isa/index.js';
 import type { IToken } from './lexer.js';
-import { badOctal, checkOff16, numberValue, type ParseState } from './parse-state.js';
+import { badOctal, numberValue } from './numbers.js';
+import { checkOff16, type ParseState } from './parse-state.js';
 
 const CAST_U = [undefined, { size: 1, signed: false }, { size: 2, signed: false }, { size: 4, signed: false }, { size: 8, signed: false }] as const;
 const CAST_S = [undefined, { size: 1, signed: true }, { size: 2, signed: true }, { size: 4, signed: true }, undefined] as const;

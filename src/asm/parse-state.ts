@@ -5,7 +5,9 @@
  */
 import type { Insn, MapDef, ProgramSymbol, Reg } from '../isa/index.js';
 import type { IToken, TokenType } from './lexer.js';
+import { atOperator, parseExpr } from './expr.js';
 import { Minus, NumberLit, Plus } from './lexer.js';
+import { badOctal, bigNumberValue, numberValue } from './numbers.js';
 
 /** Thrown inside a statement parser; caught per statement so every error is reported. */
 export class StatementError extends Error {
@@ -96,6 +98,8 @@ export class ParseState {
   license: string | undefined;
   name: string | undefined;
   readonly errors: StatementError[] = [];
+  /** Constants of `.set NAME, expr` / `.equ NAME, expr`, as 64-bit signed values. */
+  readonly constants = new Map<string, bigint>();
 
   constructor(source: string, tokens: IToken[] = []) {
     this.source = source;
@@ -194,24 +198,21 @@ export class ParseState {
   }
 
   /**
-   * A signed integer: optional `+`/`-` then a number. Returns the value as a JS number
-   * (exact up to 2^53; larger values are out of every 32-bit range anyway).
+   * A signed integer: optional `+`/`-` then a number, or a constant expression. Returns the
+   * value as a JS number (exact up to 2^53; larger values are out of every 32-bit range anyway).
    */
   signedNumber(what: string): { value: number; tok: IToken } {
-    const first = this.peek();
-    let neg = false;
-    if (this.accept(Minus)) neg = true;
-    else this.accept(Plus);
-    const t = this.accept(NumberLit);
-    if (t === undefined) this.failHere(`expected ${what}`);
+    const k = this.is(Minus) || this.is(Plus) ? 1 : 0;
+    if (!this.is(NumberLit, k) || atOperator(this, k + 1)) {
+      const e = parseExpr(this, what);
+      return { value: Number(e.value), tok: e.tok };
+    }
+    const first = this.peek()!;
+    const neg = k === 1 && first.tokenType === Minus;
+    this.pos += k;
+    const t = this.tokens[this.pos++]!;
     const v = this.numberOf(t);
-    return { value: neg ? -v : v, tok: first ?? t };
-  }
-
-  /** Is there a (possibly signed) number here? */
-  atNumber(): boolean {
-    if (this.is(NumberLit)) return true;
-    return (this.is(Minus) || this.is(Plus)) && this.is(NumberLit, 1);
+    return { value: neg ? -v : v, tok: first };
   }
 
   /** A 32-bit immediate: signed, or unsigned up to 0xffffffff taken as its two's complement. */
@@ -226,19 +227,19 @@ export class ParseState {
     return checkOff16(this, tok, value);
   }
 
-  /** A 64-bit immediate, signed or unsigned, returned as its unsigned 64-bit value. */
+  /** A 64-bit immediate (a number or a constant expression), returned as its unsigned 64-bit value. */
   imm64(what = 'a 64-bit immediate'): bigint {
-    const first = this.peek();
-    let neg = false;
-    if (this.accept(Minus)) neg = true;
-    else this.accept(Plus);
-    const t = this.accept(NumberLit);
-    if (t === undefined) this.failHere(`expected ${what}`);
+    const k = this.is(Minus) || this.is(Plus) ? 1 : 0;
+    if (!this.is(NumberLit, k) || atOperator(this, k + 1)) return BigInt.asUintN(64, parseExpr(this, what).value);
+    const first = this.peek()!;
+    const neg = k === 1 && first.tokenType === Minus;
+    this.pos += k;
+    const t = this.tokens[this.pos++]!;
     let v = bigNumberValue(t.image);
     if (v === undefined) return this.fail(t, badOctal(t.image));
     if (neg) v = -v;
     if (v < -(1n << 63n) || v > 0xffff_ffff_ffff_ffffn) {
-      this.fail(first ?? t, `immediate ${neg ? '-' : ''}${t.image} does not fit in 64 bits`);
+      this.fail(first, `immediate ${neg ? '-' : ''}${t.image} does not fit in 64 bits`);
     }
     return BigInt.asUintN(64, v);
   }
@@ -249,34 +250,6 @@ export class ParseState {
     return this.insns.length - 1;
   }
 }
-
-/**
- * Value of a number token image, read as llvm-mc reads it: decimal, `0x` hex, `0b` binary,
- * and octal when it has a leading `0` (`010` is 8). NaN for a bad octal number such as `08`.
- */
-export function numberValue(image: string): number {
-  if (image.length > 1 && image.charCodeAt(0) === 0x30) {
-    const c1 = image.charCodeAt(1) | 0x20;
-    if (c1 === 0x78 /* x */) return parseInt(image.slice(2), 16);
-    if (c1 === 0x62 /* b */) return parseInt(image.slice(2), 2);
-    return OCTAL.test(image) ? parseInt(image, 8) : NaN;
-  }
-  return image.length < 16 ? +image : Number(BigInt(image));
-}
-
-const OCTAL = /^[0-7]+$/;
-
-/** The same as a bigint (exact for every width); undefined for a bad octal number. */
-export function bigNumberValue(image: string): bigint | undefined {
-  if (image.length > 1 && image.charCodeAt(0) === 0x30) {
-    const c1 = image.charCodeAt(1) | 0x20;
-    if (c1 !== 0x78 && c1 !== 0x62) return OCTAL.test(image) ? BigInt(`0o${image.slice(1)}`) : undefined;
-  }
-  return BigInt(image);
-}
-
-/** The message for a number with a leading 0 that is not octal. */
-export const badOctal = (image: string): string => `invalid octal number '${image}' (a leading 0 makes a number octal, as in llvm-mc)`;
 
 /** Range-check a 32-bit immediate; 0x80000000..0xffffffff become negative. */
 export function checkImm32(s: ParseState, t: IToken, v: number): number {

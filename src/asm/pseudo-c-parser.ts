@@ -21,6 +21,7 @@
  */
 import type { AluOp, AtomicOp, Insn, JmpOp, Reg, Size } from '../isa/index.js';
 import { helperIdByName } from '../isa/helpers.js';
+import { atOperator } from './expr.js';
 import * as T from './lexer.js';
 import type { IToken, TokenType } from './lexer.js';
 import { checkOff16, regByName, type ParseState } from './parse-state.js';
@@ -234,25 +235,14 @@ function parseAssign(s: ParseState, dst: PReg): Insn {
   const t = s.peek();
   if (t === undefined) return s.failHere('expected a value');
   const tt = t.tokenType;
-  if (tt === T.Minus && s.is(T.Ident, 1)) {
+  if (tt === T.Minus && s.is(T.Ident, 1) && !s.constants.has(s.tokens[s.pos + 1]!.image)) {
     s.pos++;
     const r = reg(s);
     if (r.reg !== dst.reg || r.wide !== dst.wide) s.fail(r.tok, `negation is in place: expected ${dst.tok.image} = -${dst.tok.image}`);
     return { kind: 'alu', width, op: 'neg', dst: dst.reg, src: null, imm: 0 };
   }
-  if (tt === T.NumberLit || tt === T.Minus || tt === T.Plus) {
-    if (isWord(s, 'll', tt === T.NumberLit ? 1 : 2) || s.forceLddw) {
-      if (!dst.wide) s.fail(dst.tok, '64-bit immediate loads write an r register');
-      const imm = s.imm64();
-      if (isWord(s, 'll')) s.pos++;
-      return { kind: 'lddw', dst: dst.reg, src: 0, imm };
-    }
-    const { value, tok } = s.signedNumber('a value');
-    if (value > 0xffff_ffff || value < -0x8000_0000) {
-      s.fail(tok, `immediate ${value} does not fit in 32 bits${dst.wide ? " (add 'll' for a 64-bit load)" : ''}`);
-    }
-    const imm = value > 0x7fff_ffff ? value - 0x1_0000_0000 : value;
-    return { kind: 'alu', width, op: 'mov', dst: dst.reg, src: null, imm };
+  if (tt === T.NumberLit || tt === T.Minus || tt === T.Plus || tt === T.Tilde || (tt === T.LParen && !atSignCast(s))) {
+    return immediateAssign(s, dst);
   }
   if (tt === T.MemCast || tt === T.Star) return parseLoad(s, dst);
   if (tt === T.LParen) {
@@ -294,8 +284,33 @@ function parseAssign(s: ParseState, dst: PReg): Insn {
       s.expect(T.RParen, "')'");
       return { kind: 'atomic', size: c.size, op: 'load_acq', fetch: false, dst: dst.reg, src: a.reg, off: a.off };
     }
+    // A constant, or a name used as one (then reported as an unknown constant).
+    if (s.constants.has(t.image) || (!/^[rw]\d+$/.test(t.image) && (atOperator(s, 1) || s.pos + 1 === s.end))) return immediateAssign(s, dst);
   }
   return s.failHere('expected a register, a number, a memory load or an operation');
+}
+
+/** `(s8)`, `(s16)` or `(s32)` at the cursor (a sign-extending move), not a parenthesized expression. */
+function atSignCast(s: ParseState): boolean {
+  const t = s.tokens[s.pos + 1];
+  return t !== undefined && s.pos + 1 < s.end && t.tokenType === T.Ident && !s.constants.has(t.image);
+}
+
+/** `rD = imm` (mov) or `rD = imm64 ll` (lddw), the value a number or a constant expression. */
+function immediateAssign(s: ParseState, dst: PReg): Insn {
+  const last = s.tokens[s.end - 1]!;
+  if ((last.tokenType === T.Ident && last.image === 'll') || s.forceLddw) {
+    if (!dst.wide) s.fail(dst.tok, '64-bit immediate loads write an r register');
+    const imm = s.imm64();
+    if (isWord(s, 'll')) s.pos++;
+    return { kind: 'lddw', dst: dst.reg, src: 0, imm };
+  }
+  const { value, tok } = s.signedNumber('a value');
+  if (value > 0xffff_ffff || value < -0x8000_0000) {
+    s.fail(tok, `immediate ${value} does not fit in 32 bits${dst.wide ? " (add 'll' for a 64-bit load)" : ''}`);
+  }
+  const imm = value > 0x7fff_ffff ? value - 0x1_0000_0000 : value;
+  return { kind: 'alu', width: dst.wide ? 64 : 32, op: 'mov', dst: dst.reg, src: null, imm };
 }
 
 function parseIf(s: ParseState): Insn {
