@@ -124,7 +124,7 @@ function readCode(elf: ElfFile, sec: ElfSection): BpfCodeSection {
   const labels: { name: string; slot: number }[] = [];
   for (const s of elf.symbols) {
     if (s.shndx !== sec.index || !isNamed(s)) continue;
-    if (s.type === STT_FUNC || (isGlobal(s) && (s.type === STT_NOTYPE || s.type === STT_OBJECT))) {
+    if (s.type === STT_FUNC || (isGlobal(s) && (s.type === STT_NOTYPE || s.type === STT_OBJECT) && s.value !== sec.size)) {
       const slot = at(s, false);
       const prev = fnStarts.get(slot);
       if (prev === undefined || (isGlobal(s) && !isGlobal(prev))) fnStarts.set(slot, s);

@@ -11,6 +11,8 @@ import {
 } from '../../src/isa/index.js';
 import { ElfError, programFromObject, programNames, progTypeFromSection, readBpfObject } from '../../src/isa/elf.js';
 import type { Program } from '../../src/isa/program.js';
+import { loadProgram } from '../../src/loader/index.js';
+import { kernelAvailable } from '../loader/support.js';
 
 function have(cmd: string): boolean {
   try {
@@ -288,26 +290,126 @@ second:
     expect(() => readBpfObject(midLddw)).toThrow(/section 'xdp': relocation 0 \(in '\.relxdp'\): offset 0x10 is not at an instruction/);
   });
 
-  it('byte flips and truncations of valid objects only ever throw ElfError', () => {
+  it('byte flips (aimed at headers, symbols and relocations) and truncations of valid objects only ever throw ElfError', () => {
     const seeds = [mc(OBJECT), mc('\t.section socket,"ax",@progbits\n\tr1 = counts ll\n\tcall f\n\texit\nf:\n\tr0 = 1\n\texit\n' + MAPS)];
+    // Offsets worth hitting: the ELF header, section headers, symbol table, relocations, maps.
+    const aims = seeds.map((b) => {
+      const o = readBpfObject(b);
+      const spots = Array.from({ length: 64 }, (_, i) => i);
+      const shoff = Number(new DataView(b.buffer, b.byteOffset).getBigUint64(40, true));
+      for (let i = shoff; i < b.length; i++) spots.push(i);
+      for (const s of o.elf.sections) {
+        if (s.type === 2 || s.type === 9 || s.name === 'maps') for (let i = s.offset; i < s.offset + s.size; i++) spots.push(i);
+      }
+      return spots;
+    });
+    let parsed = 0;
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
-        fc.option(fc.nat(), { freq: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 1, 0xff, 0x7f, 0x80))), { minLength: 1, maxLength: 4 }),
+        fc.option(fc.nat(), { freq: 5 }),
         (k, flips, cut) => {
           const b = seeds[k]!.slice();
-          for (const [at, v] of flips) b[at % b.length] = v;
+          for (const [at, aimed, v] of flips) b[aimed ? aims[k]![at % aims[k]!.length]! : at % b.length] = v;
           const input = cut === null ? b : b.subarray(0, cut % (b.length + 1));
           try {
             const o = readBpfObject(input);
-            for (const n of programNames(o)) programFromObject(o, n);
+            for (const n of programNames(o)) encode(programFromObject(o, n).insns);
+            parsed++;
           } catch (e) {
             if (!(e instanceof ElfError)) throw e;
           }
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 4000 },
     );
+    // Both outcomes happen: the property is not vacuous.
+    expect(parsed).toBeGreaterThan(100);
+    expect(parsed).toBeLessThan(3900);
+  });
+
+  it('reads any legacy map definitions and references exactly as the .map directive assembles them', () => {
+    const mapArb = fc.record({
+      type: fc.integer({ min: 1, max: 33 }), key: fc.nat(), value: fc.nat(), entries: fc.nat(), flags: fc.nat(),
+    }).map((m) => ({ ...m, key: m.key >>> 0, value: m.value >>> 0, entries: m.entries >>> 0, flags: m.flags >>> 0 }));
+    const bodyArb = (nmaps: number) => fc.array(fc.oneof(
+      fc.integer({ min: 0, max: nmaps - 1 }).map((i) => ({ map: i, reg: 1 })),
+      fc.integer({ min: -1000, max: 1000 }).map((v) => ({ alu: v })),
+    ), { maxLength: 8 });
+    const caseArb = fc.array(mapArb, { minLength: 1, maxLength: 5 }).chain((maps) => fc.record({
+      maps: fc.constant(maps),
+      sections: fc.array(bodyArb(maps.length), { minLength: 1, maxLength: 3 }),
+    }));
+    fc.assert(
+      fc.property(caseArb, ({ maps, sections }) => {
+        const line = (x: { map: number } | { alu: number }, ours: boolean): string =>
+          ('map' in x ? `\tr1 = ${ours ? `map[m${x.map}]` : `m${x.map}`} ll` : `\tr0 += ${x.alu}`);
+        let elf = '';
+        sections.forEach((body, i) => {
+          elf += `\t.section socket/s${i},"ax",@progbits\n\t.globl p${i}\np${i}:\n${body.map((x) => line(x, false)).join('\n')}\n\texit\n`;
+        });
+        elf += '\t.section maps,"aw",@progbits\n';
+        maps.forEach((m, i) => {
+          elf += `\t.globl m${i}\nm${i}:\n${[m.type, m.key, m.value, m.entries, m.flags].map((v) => `\t.long ${v}`).join('\n')}\n`;
+        });
+        const obj = readBpfObject(mc(elf));
+        expect(programNames(obj)).toEqual(sections.map((_, i) => `socket/s${i}`));
+        const mapNames = maps.map((m, i) => `.map m${i}, ${m.type === 0 ? 'unspec' : ['', 'hash', 'array'][m.type] ?? String(m.type)}, key=${m.key}, value=${m.value}, entries=${m.entries}, flags=${m.flags}`);
+        sections.forEach((body, i) => {
+          const p = programFromObject(obj, `p${i}`);
+          expect(p.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
+          expect(p.maps).toEqual(maps.map((m, k) => ({ name: `m${k}`, type: m.type, keySize: m.key, valueSize: m.value, maxEntries: m.entries, flags: m.flags })));
+          if (maps.every((m) => m.type <= 2)) {
+            const ours = assemble(`${mapNames.join('\n')}\np${i}:\n${body.map((x) => line(x, true)).join('\n')}\n\texit\n`);
+            expect(p.insns).toEqual(ours.insns);
+            expect(p.maps).toEqual(ours.maps);
+          } else {
+            const refs = p.insns.filter((x) => x.kind === 'lddw').map((x) => (x.kind === 'lddw' ? [x.src, x.imm, x.map] : []));
+            expect(refs).toEqual(body.filter((x) => 'map' in x).map((x) => ('map' in x ? [1, BigInt(x.map), `m${x.map}`] : [])));
+          }
+        });
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+const canBpf = llvm && kernelAvailable('ELF object loaded in the kernel');
+describe.skipIf(!canBpf)('an object linked by programFromObject in the kernel', () => {
+  it('loads with its map and a .text subprogram, counts packets and returns XDP_PASS', () => {
+    const obj = readBpfObject(mc(`
+	.section xdp,"ax",@progbits
+	.globl count_pass
+	.type count_pass,@function
+count_pass:
+	r1 = 0
+	*(u32 *)(r10 - 4) = r1
+	r2 = r10
+	r2 += -4
+	r1 = counts ll
+	call 1
+	if r0 == 0 goto out
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+out:
+	call ret_pass
+	exit
+	.size count_pass, .-count_pass
+	.text
+	.type ret_pass,@function
+ret_pass:
+	r0 = 2
+	exit
+	.size ret_pass, .-ret_pass
+${MAPS}`));
+    const prog = loadProgram(programFromObject(obj));
+    try {
+      for (let i = 0; i < 3; i++) expect(prog.testRun({ data: new Uint8Array(64) }).retval).toBe(2);
+      const v = prog.maps.get('counts')!.lookup(new Uint8Array(4))!;
+      expect(new DataView(v.buffer, v.byteOffset).getBigUint64(0, true)).toBe(3n);
+    } finally {
+      prog.close();
+    }
   });
 });
