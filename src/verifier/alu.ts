@@ -77,7 +77,7 @@ function ptrArith(env: Env, insn: AluInsn, ptr: RegState, off: RegState, dstIsOf
   checkSaneOffset(off, typeStr);
   checkSaneOffset(ptr, typeStr);
   markUnbounded32(res);
-  const sanitize = needsSanitation(env, insn) ? sanitizeBefore(env, insn, ptr, off, dstIsOff) : null;
+  const sanitize = needsSanitation(env, insn) ? sanitizeBefore(env, insn, ptr, off, dstIsOff, dstIsOff ? copyReg(ptr) : copyReg(res)) : null;
   const smin = off.smin;
   switch (insn.op) {
     case 'add': {

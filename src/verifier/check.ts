@@ -18,6 +18,7 @@ import { constBounds } from './scalar.js';
 import { copyState, formatFrame, newFrame, MAX_CALL_FRAMES, type Checkpoint, type VState } from './state.js';
 import { vlogAlignment } from './log.js';
 import { Reject } from './types.js';
+import { pushSpeculative } from './unpriv.js';
 
 interface Pending {
   state: VState;
@@ -106,7 +107,9 @@ export class Explorer {
   private prevJmps = 0;
   private prevInsns = 0;
 
-  constructor(private readonly env: Env, private readonly maxInsns: number) {}
+  constructor(private readonly env: Env, private readonly maxInsns: number) {
+    env.pushBranch = (state, insn, prev) => this.pushBranch(state, insn, prev);
+  }
 
   private pushBranch(state: VState, insn: number, prev: number): void {
     if (state.parent) state.parent.branches++;
@@ -198,7 +201,7 @@ export class Explorer {
       if (env.cfg.prunePoints[pc]) pruned = this.isStateVisited(pc);
       if (pruned) {
         if (log.enabled) {
-          if (doPrintState) log.write(`\nfrom ${env.prevInsnIdx} to ${pc}: safe\n`);
+          if (doPrintState) log.write(`\nfrom ${env.prevInsnIdx} to ${pc}${env.cur.speculative ? ' (speculative execution)' : ''}: safe\n`);
           else log.write(`${pc}: safe\n`);
         }
         if (!this.finishPath()) return;
@@ -207,7 +210,7 @@ export class Explorer {
       }
       if (log.level === 2 && doPrintState) {
         const keep = env.scratch;
-        log.write(`\nfrom ${env.prevInsnIdx} to ${pc}:${printState(env, true)}\n`);
+        log.write(`\nfrom ${env.prevInsnIdx} to ${pc}${env.cur.speculative ? ' (speculative execution)' : ''}:${printState(env, true)}\n`);
         env.scratch = keep;
         doPrintState = false;
       }
@@ -226,11 +229,22 @@ export class Explorer {
       }
       env.prevInsnIdx = pc;
       const cur = env.cur;
+      // A speculative path stops at a barrier (where another speculative path failed).
+      if (cur.speculative && env.aux[pc]?.nospec) {
+        if (!this.finishPath()) return;
+        doPrintState = true;
+        continue;
+      }
       cur.trace.push(pc);
       cur.traceStack.push(0);
       if (env.cfg.jmpPoints[pc]) cur.histCnt++;
       env.stackAccess = 0;
-      const next = this.step(insn, pc);
+      const next = cur.speculative ? this.speculativeStep(insn, pc) : this.step(insn, pc);
+      if (next === 'stop') {
+        if (!this.finishPath()) return;
+        doPrintState = true;
+        continue;
+      }
       if (env.stackAccess) {
         cur.traceStack[cur.traceStack.length - 1] = env.stackAccess;
         cur.histCnt++;
@@ -247,6 +261,26 @@ export class Explorer {
         continue;
       }
       env.insnIdx = next;
+    }
+  }
+
+  /**
+   * One instruction of a speculative path: an error the kernel can fence (EPERM, EACCES, EINVAL:
+   * anything but the complexity limits) puts a barrier before the instruction and ends the path,
+   * as does a store that needs a barrier after it.
+   */
+  private speculativeStep(insn: Insn, pc: number): ReturnType<Explorer['step']> | 'stop' {
+    const env = this.env;
+    try {
+      const next = this.step(insn, pc);
+      return env.aux[pc]?.nospecResult ? 'stop' : next;
+    } catch (e) {
+      if (!(e instanceof Reject) || /^(BPF program is too large|The sequence of \d+ jumps is too complex)/.test(e.message)) throw e;
+      const aux = env.aux[pc] ?? (env.aux[pc] = {});
+      aux.nospec = true;
+      aux.aluState = 0;
+      if (env.log.enabled) env.log.write(`${e.message}\n`);
+      return 'stop';
     }
   }
 
@@ -439,6 +473,12 @@ export class Explorer {
       if (dst.type === 'scalar') markPrecise(env, insn.dst);
       if (insn.src !== null && src.type === 'scalar') markPrecise(env, insn.src);
     }
+    if (pred >= 0 && !env.privileged) {
+      // sanitize_speculative_path: the side not taken is still walked, its operands unknown.
+      const changes: [number, RegState][] = [[insn.dst, unknownScalar()]];
+      if (insn.src !== null) changes.push([insn.src, unknownScalar()]);
+      pushSpeculative(env, pred === 1 ? pc + 1 : target, changes);
+    }
     if (pred === 1) {
       printInsnState(env);
       return target;
@@ -448,6 +488,8 @@ export class Explorer {
       return pc + 1;
     }
     const other = copyState(env.cur);
+    // push_stack comes first: a failure below still leaves the other side queued (it matters on speculative paths).
+    this.pushBranch(other, target, pc);
     const ors = other.frames[other.frames.length - 1]!.regs;
     const rs = regs(env);
     if (insn.src !== null) {
@@ -478,7 +520,6 @@ export class Explorer {
     } else if (!matchPktPointers(insn, rs[insn.dst]!, insn.src !== null ? rs[insn.src]! : src, env.cur, other) && !env.privileged && dst.type !== 'scalar') {
       fail(`R${insn.dst} pointer comparison prohibited`);
     }
-    this.pushBranch(other, target, pc);
     printInsnState(env);
     return pc + 1;
   }

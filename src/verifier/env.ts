@@ -14,6 +14,10 @@ import type { AluSanitation } from './unpriv.js';
 export interface InsnAux extends AluSanitation {
   /** Base pointer type of the first path through a load/store (for `same insn cannot be used with different pointers`). */
   ptrType?: string;
+  /** A speculative path failed here: a barrier goes before it, and speculative paths stop here. */
+  nospec?: boolean;
+  /** A barrier goes after this store (Spectre v4): speculative paths stop after it. */
+  nospecResult?: boolean;
 }
 
 export interface Env {
@@ -38,6 +42,13 @@ export interface Env {
   stackAccess: number;
   /** Instruction that acquired each reference id. */
   readonly refInsn: Map<number, number>;
+  /** Queue another path (push_stack); set by the explorer. */
+  pushBranch: (state: VState, insn: number, prev: number) => void;
+}
+
+/** The current instruction's aux data, created on first use. */
+export function curAux(env: Env): InsnAux {
+  return env.aux[env.insnIdx] ?? (env.aux[env.insnIdx] = {});
 }
 
 export function curFrame(env: Env): FuncState {

@@ -2,9 +2,9 @@
  * Memory access rules (check_mem_access): stack slots with spill/fill, map values,
  * ringbuf memory, context fields and packet data, each with the kernel's message.
  */
-import { curFrame, fail, nextId, regs, type Env } from './env.js';
+import { curAux, curFrame, fail, nextId, regs, type Env } from './env.js';
 import { ctxAccess, directPacketAccess } from './context.js';
-import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
+import { copyReg, constScalar, isPointer, isPktPointer, pointer, regTypeStr, unknownScalar, unum, type RegState } from './reg-state.js';
 import { S64_MIN, coerceToSize, coerceToSizeSx } from './scalar.js';
 import {
   MAX_BPF_STACK, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, growStack, isSpilledReg, type FuncState,
@@ -15,7 +15,8 @@ import { markPrecise } from './precision.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
-  return tnumIsConst(r.varOff) ? (r.varOff.value === 0n ? '0' : `0x${r.varOff.value.toString(16)}`) : tnumToString(r.varOff);
+  // A known offset prints as verbose_unum does (seen on 6.18: `off 14+0+-56`, `off 0xfffffffffffffff6+0+-9`).
+  return tnumIsConst(r.varOff) ? unum(r.varOff.value) : tnumToString(r.varOff);
 }
 
 /** The frame a stack pointer points into. */
@@ -110,6 +111,13 @@ function stackWriteFixed(env: Env, f: FuncState, off: number, size: number, valu
   const slotIdx = -off - 1;
   env.scratch.slots.add(spi);
   if (!env.privileged && isSpilledReg(slot) && slot.spilled.type !== 'scalar' && size !== 8) fail('attempt to corrupt spilled pointer on stack');
+  if (!env.privileged) {
+    // Spectre v4: a barrier after a store of a pointer, or over bytes that were not data (the
+    // kernel looks at the slot's first `size` byte types).
+    let sanitize = value !== null && isPointer(value);
+    for (let i = 0; i < size && !sanitize; i++) sanitize = slot.types[i] !== STACK_MISC && slot.types[i] !== STACK_ZERO;
+    if (sanitize) curAux(env).nospecResult = true;
+  }
   const aligned = off % 8 === 0;
   const save = (reg: RegState): void => {
     env.stackAccess = 1 + f.frameno * 64 + spi;

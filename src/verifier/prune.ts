@@ -107,6 +107,8 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, privileged: boolean, 
  */
 export function statesEqual(old: VState, cur: VState, liveMask: number, privileged: boolean, unknown: RegState, exact = true): boolean {
   if (old.frames.length !== cur.frames.length) return false;
+  // A state of a speculative path never prunes a real one.
+  if (old.speculative && !cur.speculative) return false;
   if (old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   for (let k = 0; k < old.refs.length; k++) if (!ids.check(old.refs[k]!, cur.refs[k]!)) return false;

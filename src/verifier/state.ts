@@ -52,6 +52,8 @@ export interface VState {
   histCnt: number;
   /** Nesting of may_goto fall-throughs on this path. */
   mayGotoDepth: number;
+  /** A path simulated for speculative execution (unprivileged loaders only). */
+  speculative: boolean;
 }
 
 /** A remembered state at a prune point (struct bpf_verifier_state_list). */
@@ -79,7 +81,7 @@ export function copyFrame(f: FuncState): FuncState {
 export function copyState(s: VState): VState {
   return {
     frames: s.frames.map(copyFrame), refs: s.refs.slice(), parent: s.parent, branches: s.branches,
-    trace: s.trace.slice(), traceStack: s.traceStack.slice(), firstInsn: s.firstInsn, lastInsn: s.lastInsn, histCnt: s.histCnt, mayGotoDepth: s.mayGotoDepth,
+    trace: s.trace.slice(), traceStack: s.traceStack.slice(), firstInsn: s.firstInsn, lastInsn: s.lastInsn, histCnt: s.histCnt, mayGotoDepth: s.mayGotoDepth, speculative: s.speculative,
   };
 }
 
@@ -97,7 +99,7 @@ export function newFrame(frameno: number, callsite: number, subprog: number): Fu
 export function initialState(): VState {
   const f = newFrame(0, -1, 0);
   f.regs[1] = pointer('ctx');
-  return { frames: [f], refs: [], parent: null, branches: 1, trace: [], traceStack: [], firstInsn: 0, lastInsn: 0, histCnt: 0, mayGotoDepth: 0 };
+  return { frames: [f], refs: [], parent: null, branches: 1, trace: [], traceStack: [], firstInsn: 0, lastInsn: 0, histCnt: 0, mayGotoDepth: 0, speculative: false };
 }
 
 /** Make sure slots down to `size` bytes below fp exist (grow_stack_state). */

@@ -7,6 +7,7 @@
 import type { AluInsn } from '../isa/index.js';
 import { fail, type Env } from './env.js';
 import type { RegState } from './reg-state.js';
+import { copyState } from './state.js';
 import { Reject } from './types.js';
 import { tnumIsConst, tnumToString } from './tnum.js';
 
@@ -81,21 +82,41 @@ function sanitizeErr(insn: AluInsn, reason: 'bounds' | 'type' | 'limit' | 'paths
   fail(`${messages[reason]}, ${PROHIBITED}`);
 }
 
-/** can_skip_alu_sanitation (plus sanitize_needed): only ADD/SUB with a register operand, for unprivileged loaders. */
+/**
+ * can_skip_alu_sanitation (plus sanitize_needed): only ADD/SUB with a register operand, for
+ * unprivileged loaders, and not where a speculative path already put a barrier.
+ */
 export function needsSanitation(env: Env, insn: AluInsn): boolean {
-  return !env.privileged && insn.src !== null && (insn.op === 'add' || insn.op === 'sub');
+  return !env.privileged && insn.src !== null && (insn.op === 'add' || insn.op === 'sub') && !env.aux[env.insnIdx]?.nospec;
 }
 
-/** sanitize_ptr_alu before the operation (commit_window false). */
-export function sanitizeBefore(env: Env, insn: AluInsn, ptr: RegState, off: RegState, dstIsOff: boolean): SanitizeInfo {
+/** sanitize_speculative_path: queue `next` as a speculative path of the current state, with `reg` in `regno`. */
+export function pushSpeculative(env: Env, next: number, changes: readonly (readonly [number, RegState])[]): void {
+  const st = copyState(env.cur);
+  st.speculative = true;
+  const rs = st.frames[st.frames.length - 1]!.regs;
+  for (const [r, v] of changes) rs[r] = v;
+  env.pushBranch(st, next, env.insnIdx);
+}
+
+/**
+ * sanitize_ptr_alu before the operation (commit_window false): the checks (skipped on speculative
+ * paths), then, for an offset not known, the path where the masked offset is 0 (`dst` = `dstAsPtr`).
+ */
+export function sanitizeBefore(env: Env, insn: AluInsn, ptr: RegState, off: RegState, dstIsOff: boolean, dstAsPtr: RegState): SanitizeInfo | null {
   const offIsImm = tnumIsConst(off.varOff);
-  const offIsNeg = off.smin < 0n;
-  if (!offIsImm && offIsNeg !== off.smax < 0n) sanitizeErr(insn, 'bounds', dstIsOff);
-  const maskToLeft = (insn.op === 'add' && offIsNeg) || (insn.op === 'sub' && !offIsNeg);
-  const limit = ptrLimit(env, ptr, maskToLeft);
-  if (typeof limit !== 'number') sanitizeErr(insn, limit, dstIsOff);
-  const aluState = (offIsNeg ? NEG_VALUE : 0) | (offIsImm ? IMMEDIATE : 0) | (dstIsOff ? SANITIZE_DST : SANITIZE_SRC);
-  return { maskToLeft, aluState, aluLimit: limit };
+  let info: SanitizeInfo | null = null;
+  if (!env.cur.speculative) {
+    const offIsNeg = off.smin < 0n;
+    if (!offIsImm && offIsNeg !== off.smax < 0n) sanitizeErr(insn, 'bounds', dstIsOff);
+    const maskToLeft = (insn.op === 'add' && offIsNeg) || (insn.op === 'sub' && !offIsNeg);
+    const limit = ptrLimit(env, ptr, maskToLeft);
+    if (typeof limit !== 'number') sanitizeErr(insn, limit, dstIsOff);
+    const aluState = (offIsNeg ? NEG_VALUE : 0) | (offIsImm ? IMMEDIATE : 0) | (dstIsOff ? SANITIZE_DST : SANITIZE_SRC);
+    info = { maskToLeft, aluState, aluLimit: limit };
+  }
+  if (!offIsImm) pushSpeculative(env, env.insnIdx + 1, [[insn.dst, dstAsPtr]]);
+  return info;
 }
 
 /** sanitize_ptr_alu after the operation (commit_window true): the limit must agree with every earlier path. */

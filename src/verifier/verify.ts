@@ -115,7 +115,7 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
       privileged, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,
-      scratch: { regs: new Set(), slots: new Set() }, refInsn: new Map(), stackAccess: 0,
+      scratch: { regs: new Set(), slots: new Set() }, refInsn: new Map(), stackAccess: 0, pushBranch: () => undefined,
     };
     const ex = new Explorer(env, limit);
     try {
