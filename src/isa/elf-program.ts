@@ -149,15 +149,12 @@ class Linker {
         throw new ElfError(`${loc}: lddw refers to undefined symbol '${sym.name}' (extern variables such as __ksym and __kconfig need BTF, which is not read)`, { section: code.name });
       }
       const addend = Number(BigInt.asIntN(32, insn.imm));
-      if (target.name === 'maps') {
+      if (target.name === 'maps' || target.name === '.maps') {
         const at = sym.value + addend;
-        const m = this.obj.mapSymbols.find((s) => s.sectionIndex === target.index && s.offset === at);
-        if (m === undefined || m.index === undefined) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, which is not the start of a map in section 'maps'`, { section: code.name });
+        const m = this.obj.mapSymbols.find((x) => x.sectionIndex === target.index && x.offset === at);
+        if (m === undefined) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, which is not the start of a map in section '${target.name}'`, { section: code.name });
+        if (m.index === undefined) throw new ElfError(`${loc}: map '${m.name}' is a BTF-defined map (section '.maps'), but ${m.missing ?? 'it has no definition'}`, { section: code.name });
         return { kind: 'lddw', dst: insn.dst, src: 1, imm: BigInt(m.index), map: m.name };
-      }
-      if (target.name === '.maps') {
-        const m = this.obj.mapSymbols.find((s) => s.sectionIndex === target.index && s.offset === sym.value + addend);
-        throw new ElfError(`${loc}: map '${m?.name ?? sym.name}' is a BTF-defined map (section '.maps'), and BTF is not read yet; declare it as a legacy struct bpf_map_def in section 'maps'`, { section: code.name });
       }
       if (targetCode !== undefined) {
         const at = sym.value + addend;

@@ -6,12 +6,13 @@
  *     .text                         subprograms called from programs (R_BPF_64_32)
  *     maps                          legacy struct bpf_map_def { type, key_size, value_size,
  *                                   max_entries, map_flags }, one symbol per map (R_BPF_64_64)
- *     .maps                         BTF-defined maps (need BTF: reported, not read)
+ *     .maps                         BTF-defined maps, described by the .BTF section
  *     license                       "GPL\0"
  *
  * `programFromObject` (elf-program.ts) links one program into a `Program`.
  */
 import { decode } from './decode.js';
+import { btfMapDefs, readBtf } from './elf-btf.js';
 import { ElfError } from './elf-error.js';
 import {
   readElf, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, SHT_RELA, STB_GLOBAL, STB_WEAK,
@@ -71,14 +72,16 @@ export interface BpfProgramEntry {
   readonly expectedAttachType?: number;
 }
 
-/** A map symbol: legacy (`maps`, with its definition) or BTF-defined (`.maps`, not read). */
+/** A map symbol: legacy (`maps`, struct bpf_map_def) or BTF-defined (`.maps`, read from `.BTF`). */
 export interface BpfMapSymbol {
   readonly name: string;
   readonly sectionIndex: number;
   /** Byte offset of the definition in its section. */
   readonly offset: number;
-  /** Index in `BpfObject.maps` (legacy maps only). */
+  /** Index in `BpfObject.maps`, when the definition was read. */
   readonly index?: number;
+  /** Why a `.maps` symbol has no definition (no `.BTF`, or no BTF variable for it). */
+  readonly missing?: string;
 }
 
 /** A BPF ELF object, read and checked. */
@@ -88,7 +91,7 @@ export interface BpfObject {
   readonly code: readonly BpfCodeSection[];
   /** Program entries, in file order (`.text` only when it is the only code). */
   readonly programs: readonly BpfProgramEntry[];
-  /** Legacy map definitions, in section order. */
+  /** Map definitions (legacy `maps`, then BTF-defined `.maps`), in section order. */
   readonly maps: readonly MapDef[];
   /** Map symbols of `maps` and `.maps`. */
   readonly mapSymbols: readonly BpfMapSymbol[];
@@ -166,7 +169,19 @@ function readMaps(elf: ElfFile): { maps: MapDef[]; mapSymbols: BpfMapSymbol[] } 
     if (sec.name !== 'maps' && sec.name !== '.maps') continue;
     const syms = elf.symbols.filter((s) => s.shndx === sec.index && isNamed(s)).sort((a, b) => a.value - b.value);
     if (sec.name === '.maps') {
-      for (const s of syms) mapSymbols.push({ name: s.name, sectionIndex: sec.index, offset: s.value });
+      if (syms.length === 0) continue;
+      const btfSec = elf.sections.find((x) => x.name === '.BTF');
+      const defs = btfSec === undefined ? undefined : btfMapDefs(readBtf(btfSec.bytes, btfSec.offset));
+      for (const s of syms) {
+        const def = defs?.get(s.name);
+        if (def === undefined) {
+          const missing = defs === undefined ? 'the object has no .BTF section to describe it' : 'no variable of the BTF DATASEC \'.maps\' describes it';
+          mapSymbols.push({ name: s.name, sectionIndex: sec.index, offset: s.value, missing });
+          continue;
+        }
+        mapSymbols.push({ name: s.name, sectionIndex: sec.index, offset: s.value, index: maps.length });
+        maps.push(def);
+      }
       continue;
     }
     const where = { section: sec.name, fileOffset: sec.offset };
