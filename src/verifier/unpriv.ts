@@ -4,7 +4,8 @@
  * sanitation of adjust_ptr_min_max_vals (sanitize_ptr_alu, sanitize_check_bounds), with the
  * kernel's messages. Checked against Linux 6.18 as nobody (test/verifier/kernel-unpriv.test.ts).
  */
-import type { AluInsn } from '../isa/index.js';
+import type { AluInsn, MapDef } from '../isa/index.js';
+import { mapTypeName } from '../isa/map-types.js';
 import { fail, type Env } from './env.js';
 import type { RegState } from './reg-state.js';
 import { copyState } from './state.js';
@@ -20,6 +21,19 @@ export const CAP_GATED_HELPERS: ReadonlySet<number> = new Set([
   153, 154, 156, 157, 158, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 191, 194, 196, 197, 198, 199, 200,
   201, 202, 203, 209, 210, 211,
 ]);
+
+/**
+ * Map types BPF_MAP_CREATE gives a loader without CAP_BPF (map_create; the others need CAP_BPF or
+ * CAP_NET_ADMIN and fail with EPERM before any program is loaded). Checked on 6.18 as nobody.
+ */
+export const UNPRIV_MAP_TYPES: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 8, 12, 13, 19, 21, 27, 31]);
+
+/** The rejection for a map an unprivileged loader cannot create, or null. */
+export function unprivMapProblem(maps: readonly MapDef[]): string | null {
+  const m = maps.find((d) => !UNPRIV_MAP_TYPES.has(d.type));
+  if (!m) return null;
+  return `map '${m.name}': BPF_MAP_CREATE of a ${mapTypeName(m.type)} map needs CAP_BPF or CAP_NET_ADMIN (EPERM, before BPF_PROG_LOAD)`;
+}
 
 /** BPF_MAXINSNS: the instruction count limit of BPF_PROG_LOAD without CAP_BPF (E2BIG, no log). */
 export const BPF_MAXINSNS = 4096;

@@ -9,7 +9,7 @@ import type { Env } from './env.js';
 import { VerifierLog } from './log.js';
 import { initialState } from './state.js';
 import { Reject, type VerifyOptions, type VerifyResult } from './types.js';
-import { BPF_MAXINSNS, SUBPROG_CALLS_PROHIBITED } from './unpriv.js';
+import { BPF_MAXINSNS, SUBPROG_CALLS_PROHIBITED, unprivMapProblem } from './unpriv.js';
 
 function toSlots(insns: readonly Insn[]): Slots {
   const out: (Insn | null)[] = [];
@@ -94,6 +94,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   if (slots.length === 0) return reject(0, 'empty program');
   if (slots.length > limit) return reject(0, `BPF program is too large. Processed ${slots.length} insn`);
   const privileged = options.privileged ?? true;
+  const mapProblem = privileged ? null : unprivMapProblem(program.maps);
+  if (mapProblem) return reject(0, mapProblem);
   if (!privileged && slots.length > BPF_MAXINSNS) {
     return reject(0, `E2BIG: ${slots.length} insns exceed BPF_MAXINSNS (${BPF_MAXINSNS}) for an unprivileged loader (the kernel writes no log)`);
   }

@@ -50,6 +50,16 @@ describe('tsbpf-asm verify', () => {
     expect(good['log']).toBeUndefined();
   });
 
+  it('--unprivileged applies the rules for a loader without CAP_BPF (checked against the kernel in kernel-unpriv.test.ts)', async () => {
+    const leak = put('leak.s', '.prog_type socket_filter\nr0 = r10\nexit\n');
+    expect((await cli('verify', leak)).code).toBe(0);
+    const r = await cli('verify', leak, '--unprivileged');
+    expect(r.code).toBe(1);
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe('rejected: insn 1: R0 leaks addr as return value (processed 2 insns)');
+    const printk = put('printk.s', '.prog_type socket_filter\ncall 6\nr0 = 0\nexit\n');
+    expect((await cli('verify', printk, '--unprivileged', '--json')).out).toContain('program of this type cannot use helper bpf_trace_printk#6');
+  });
+
   it('--log-level 2 prints every instruction of an accepted program', async () => {
     const r = await cli('verify', GOOD, '--log-level', '2');
     expect(r.code).toBe(0);
