@@ -106,6 +106,33 @@ helper2:
 	.size helper2, .-helper2
 ${MAPS}`;
 
+/** An XDP program passing a static callback in .text (at offset 16: the relocation's addend) to bpf_loop. */
+const CALLBACK = `
+	.section xdp,"ax",@progbits
+	.globl loop_prog
+loop_prog:
+	r1 = 4
+	r2 = scb ll
+	r3 = 0
+	r4 = 0
+	call 181
+	r0 = 2
+	exit
+	.text
+	.type cb,@function
+cb:
+	r0 = 0
+	exit
+	.size cb, .-cb
+	.type scb,@function
+scb:
+	r0 = 1
+	exit
+	.size scb, .-scb
+	.section license,"aw",@progbits
+	.asciz "GPL"
+`;
+
 /** The same `xdp` program as one source for our assembler (callees appended as libbpf links them). */
 const OURS_XDP = `
 .prog_type xdp
@@ -237,6 +264,11 @@ second:
 `));
     const p = programFromObject(o);
     same(p, assemble('.prog_type socket_filter\nmain:\ncall second\ncall first\nexit\nsecond:\nr0 = 2\nexit\nfirst:\nr0 = 1\nexit\n'));
+  });
+
+  it('turns an lddw of a function (a bpf_loop callback) into BPF_PSEUDO_FUNC aimed at the linked callee', () => {
+    const p = programFromObject(readBpfObject(mc(CALLBACK)));
+    same(p, assemble('.prog_type xdp\n.license "GPL"\nloop_prog:\nr1 = 4\nr2 = func[scb] ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 2\nexit\nscb:\nr0 = 1\nexit\n'));
   });
 
   it('reports what it cannot link, with section and relocation', () => {
@@ -527,6 +559,10 @@ ${MAPS}`));
     } finally {
       prog.close();
     }
+  });
+
+  it('gets a BPF_PSEUDO_FUNC callback past relocation to the kernel, which then wants BTF func_info (not passed yet)', () => {
+    expect(() => loadProgram(programFromObject(readBpfObject(mc(CALLBACK))))).toThrow(/missing btf func_info/);
   });
 
   it.skipIf(!llc)('loads an llc object with BTF-defined maps', () => {
