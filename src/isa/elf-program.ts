@@ -4,6 +4,7 @@
  * address of), transitively, each once, from any code section:
  *
  *     R_BPF_64_64 on lddw   against a map symbol    ─▶ src 1 (BPF_PSEUDO_MAP_FD), map = name, imm = map index
+ *                           against a .bss variable ─▶ src 2 (BPF_PSEUDO_MAP_VALUE), imm = index | offset << 32
  *                           against a function      ─▶ src 4 (BPF_PSEUDO_FUNC), imm = slots to it
  *     R_BPF_64_32 on call   against a function      ─▶ src 1 (BPF_PSEUDO_CALL), imm = slots to it
  *     call with src 1 and no relocation             ─▶ a call within the section, re-aimed
@@ -162,8 +163,14 @@ class Linker {
         this.fixup(targetCode, slot, at / 8, loc);
         return { kind: 'lddw', dst: insn.dst, src: 4, imm: 0n };
       }
+      const dataMap = this.obj.dataMaps.get(target.index);
+      if (dataMap !== undefined) {
+        const at = sym.value + addend;
+        if (at < 0 || at >= target.size) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, outside '${target.name}' (${target.size} bytes)`, { section: code.name });
+        return { kind: 'lddw', dst: insn.dst, src: 2, imm: (BigInt(at) << 32n) | BigInt(dataMap), map: this.obj.maps[dataMap]!.name };
+      }
       if (/^\.(data|rodata|bss)(\.|$)/.test(target.name)) {
-        throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in '${target.name}': global data sections are not supported yet`, { section: code.name });
+        throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in '${target.name}': global data with initial values (.data, .rodata) is not supported yet (zero-initialized .bss is)`, { section: code.name });
       }
       throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in section '${target.name}', which holds neither maps nor code`, { section: code.name });
     }

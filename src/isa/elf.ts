@@ -7,6 +7,7 @@
  *     maps                          legacy struct bpf_map_def { type, key_size, value_size,
  *                                   max_entries, map_flags }, one symbol per map (R_BPF_64_64)
  *     .maps                         BTF-defined maps, described by the .BTF section
+ *     .bss                          zero-initialized globals: an array map of one value (map_value)
  *     license                       "GPL\0"
  *
  * `programFromObject` (elf-program.ts) links one program into a `Program`.
@@ -22,6 +23,7 @@ import {
 import { progTypeFromSection } from './elf-sections.js';
 import { IsaError } from './errors.js';
 import { slotIndices, type Insn } from './insn.js';
+import { BPF_MAP_TYPE_ARRAY } from './map-types.js';
 import type { MapDef } from './program.js';
 
 export { ElfError } from './elf-error.js';
@@ -95,6 +97,8 @@ export interface BpfObject {
   readonly maps: readonly MapDef[];
   /** Map symbols of `maps` and `.maps`. */
   readonly mapSymbols: readonly BpfMapSymbol[];
+  /** Zero-initialized global data sections (`.bss`), each an array map of one value: section index to map index. */
+  readonly dataMaps: ReadonlyMap<number, number>;
   readonly license?: string;
 }
 
@@ -210,6 +214,24 @@ function readMaps(elf: ElfFile): { maps: MapDef[]; mapSymbols: BpfMapSymbol[] } 
   return { maps, mapSymbols };
 }
 
+/**
+ * `.bss` (and `.bss.*`) sections become array maps with one value of the section's size,
+ * as libbpf makes them (named `bss`, `bss_name`: names an assembler can read back).
+ */
+function readBss(elf: ElfFile, maps: MapDef[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const sec of elf.sections) {
+    if (!/^\.bss(\.|$)/.test(sec.name) || sec.size === 0 || (sec.flags & SHF_EXECINSTR) !== 0) continue;
+    if (sec.type !== SHT_NOBITS && sec.bytes.some((b) => b !== 0)) throw new ElfError(`section '${sec.name}' has non-zero contents`, { section: sec.name, fileOffset: sec.offset });
+    if (sec.size > 0xffff_ffff) throw new ElfError(`section '${sec.name}' of ${sec.size} bytes is too large for a map value`, { section: sec.name });
+    const name = sec.name.slice(1).replace(/\./g, '_');
+    if (maps.some((m) => m.name === name)) throw new ElfError(`section '${sec.name}' would be map '${name}', but a map of that name exists`, { section: sec.name });
+    out.set(sec.index, maps.length);
+    maps.push({ name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: sec.size, maxEntries: 1, flags: 0 });
+  }
+  return out;
+}
+
 function readLicense(elf: ElfFile): string | undefined {
   const sec = elf.sections.find((s) => s.name === 'license');
   if (sec === undefined) return undefined;
@@ -245,6 +267,7 @@ export function readBpfObject(bytes: Uint8Array): BpfObject {
     code.push(readCode(elf, sec));
   }
   const { maps, mapSymbols } = readMaps(elf);
+  const dataMaps = readBss(elf, maps);
   const license = readLicense(elf);
-  return { elf, code, programs: listEntries(code), maps, mapSymbols, ...(license !== undefined ? { license } : {}) };
+  return { elf, code, programs: listEntries(code), maps, mapSymbols, dataMaps, ...(license !== undefined ? { license } : {}) };
 }
