@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BPF_PROG_TYPE_XDP } from '../../src/isa/index.js';
+import { ElfError, programFromObject, readBpfObject } from '../../src/isa/elf.js';
+import { loadProgram } from '../../src/loader/index.js';
+import { kernelAvailable } from '../loader/support.js';
+
+function have(cmd: string): boolean {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const llc = have('llc');
+if (!llc) console.log('skip: llc not installed, no objects with BTF-defined maps');
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-elf-btf-'));
+let nth = 0;
+
+interface BtfMapSpec { type: number; maxEntries: number; keySize: number; valueSize: number; flags: number }
+
+/**
+ * LLVM IR for an XDP program that looks up key 0 of BTF-defined maps (one struct per map, as
+ * libbpf's __uint/__type macros write them, with typedef'd integer keys and array values),
+ * compiled by llc into an object with .BTF.
+ */
+function llcObject(maps: readonly BtfMapSpec[]): Uint8Array {
+  let md = 100;
+  const meta: string[] = [];
+  const node = (text: string): string => {
+    const id = `!${md++}`;
+    meta.push(`${id} = ${text}`);
+    return id;
+  };
+  const file = node('!DIFile(filename: "m.c", directory: "/tmp")');
+  const int = node('!DIBasicType(name: "int", size: 32, encoding: DW_ATE_signed)');
+  const u8 = node('!DIBasicType(name: "unsigned char", size: 8, encoding: DW_ATE_unsigned_char)');
+  const u32 = node(`!DIDerivedType(tag: DW_TAG_typedef, name: "__u32", file: ${file}, line: 1, baseType: ${node('!DIBasicType(name: "unsigned int", size: 32, encoding: DW_ATE_unsigned)')})`);
+  const ptr = (to: string): string => node(`!DIDerivedType(tag: DW_TAG_pointer_type, baseType: ${to}, size: 64)`);
+  const arr = (of: string, n: number, bits: number): string => node(`!DICompositeType(tag: DW_TAG_array_type, baseType: ${of}, size: ${bits * n}, elements: ${node(`!{${node(`!DISubrange(count: ${n})`)}}`)})`);
+  const globals: string[] = [];
+  const decls: string[] = [];
+  const cu = `!${md++}`;
+  maps.forEach((m, i) => {
+    const structId = `!${md++}`;
+    const member = (name: string, type: string, k: number): string =>
+      node(`!DIDerivedType(tag: DW_TAG_member, name: "${name}", scope: ${structId}, file: ${file}, line: 1, baseType: ${type}, size: 64, offset: ${64 * k})`);
+    const fields = [
+      member('type', ptr(arr(int, m.type, 32)), 0),
+      member('max_entries', ptr(arr(int, m.maxEntries, 32)), 1),
+      member('key', ptr(m.keySize === 4 ? u32 : arr(u8, m.keySize, 8)), 2),
+      member('value', ptr(arr(u8, m.valueSize, 8)), 3),
+      member('map_flags', ptr(arr(int, m.flags, 32)), 4),
+    ];
+    meta.push(`${structId} = distinct !DICompositeType(tag: DW_TAG_structure_type, file: ${file}, line: 1, size: 320, elements: !{${fields.join(', ')}})`);
+    const v = node(`distinct !DIGlobalVariable(name: "map${i}", scope: ${cu}, file: ${file}, line: 1, type: ${structId}, isLocal: false, isDefinition: true)`);
+    const e = node(`!DIGlobalVariableExpression(var: ${v}, expr: !DIExpression())`);
+    globals.push(e);
+    decls.push(`@map${i} = dso_local global { i8*, i8*, i8*, i8*, i8* } zeroinitializer, section ".maps", align 8, !dbg ${e}`);
+  });
+  const sub = node(`distinct !DISubprogram(name: "prog", scope: ${file}, file: ${file}, line: 2, type: ${node(`!DISubroutineType(types: !{${int}, ${ptr('null')}})`)}, scopeLine: 2, flags: DIFlagPrototyped, spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: ${cu}, retainedNodes: !{})`);
+  const loc = node(`!DILocation(line: 3, column: 1, scope: ${sub})`);
+  meta.push(`${cu} = distinct !DICompileUnit(language: DW_LANG_C99, file: ${file}, producer: "hand", isOptimized: true, runtimeVersion: 0, emissionKind: FullDebug, globals: !{${globals.join(', ')}})`);
+  const body = maps.map((_, i) => `  %r${i} = call i8* inttoptr (i64 1 to i8* (i8*, i8*)*)(i8* bitcast ({ i8*, i8*, i8*, i8*, i8* }* @map${i} to i8*), i8* %kp)\n`).join('');
+  const ir = `target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"
+target triple = "bpf"
+${decls.join('\n')}
+@_license = dso_local global [4 x i8] c"GPL\\00", section "license", align 1
+define dso_local i32 @prog(i8* %ctx) section "xdp" !dbg ${sub} {
+  %k = alloca i32, align 4
+  store volatile i32 0, i32* %k
+  %kp = bitcast i32* %k to i8*
+${body}  ret i32 2, !dbg ${loc}
+}
+!llvm.dbg.cu = !{${cu}}
+!llvm.module.flags = !{!1, !2}
+!1 = !{i32 7, !"Dwarf Version", i32 4}
+!2 = !{i32 2, !"Debug Info Version", i32 3}
+${meta.join('\n')}
+`;
+  const base = join(dir, `l${nth++}`);
+  writeFileSync(`${base}.ll`, ir);
+  execFileSync('llc', ['-march=bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.ll`]);
+  return new Uint8Array(readFileSync(`${base}.o`));
+}
+
+describe.skipIf(!llc)('BTF-defined maps (.maps) in objects compiled by llc', () => {
+  it('byte flips inside .BTF only ever throw ElfError', () => {
+    const seed = llcObject([{ type: 2, maxEntries: 1, keySize: 4, valueSize: 8, flags: 0 }, { type: 1, maxEntries: 9, keySize: 12, valueSize: 3, flags: 1 }]);
+    const btf = readBpfObject(seed).elf.sections.find((x) => x.name === '.BTF')!;
+    let parsed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.nat(), fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 1, 0xff, 0x80))), { minLength: 1, maxLength: 3 }),
+        (flips) => {
+          const b = seed.slice();
+          for (const [head, at, v] of flips) b[btf.offset + (head ? at % 24 : at % btf.size)] = v;
+          try {
+            const o = readBpfObject(b);
+            programFromObject(o);
+            parsed++;
+          } catch (e) {
+            if (!(e instanceof ElfError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(parsed).toBeGreaterThan(100);
+  });
+
+  it('reads type, sizes, entries and flags from BTF, and references them by name', () => {
+    const specArb = fc.record({
+      type: fc.integer({ min: 1, max: 33 }), maxEntries: fc.integer({ min: 1, max: 5000 }),
+      keySize: fc.integer({ min: 1, max: 64 }), valueSize: fc.integer({ min: 1, max: 300 }), flags: fc.integer({ min: 0, max: 4096 }),
+    });
+    fc.assert(
+      fc.property(fc.array(specArb, { minLength: 1, maxLength: 3 }), (specs) => {
+        const obj = readBpfObject(llcObject(specs));
+        expect(obj.maps).toEqual(specs.map((m, i) => ({ name: `map${i}`, ...m })));
+        const p = programFromObject(obj);
+        expect(p.progType).toBe(BPF_PROG_TYPE_XDP);
+        expect(p.license).toBe('GPL');
+        const refs = p.insns.filter((x) => x.kind === 'lddw');
+        expect(refs.map((x) => (x.kind === 'lddw' ? [x.src, x.imm, x.map] : []))).toEqual(specs.map((_, i) => [1, BigInt(i), `map${i}`]));
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
+
+const canBpf = llc && kernelAvailable('ELF object with BTF maps loaded in the kernel');
+describe.skipIf(!canBpf)('an llc object in the kernel', () => {
+  it('loads an llc object with BTF-defined maps', () => {
+    const p = programFromObject(readBpfObject(llcObject([{ type: 2, maxEntries: 4, keySize: 4, valueSize: 16, flags: 0 }, { type: 1, maxEntries: 8, keySize: 4, valueSize: 8, flags: 1 }])));
+    const prog = loadProgram(p);
+    try {
+      expect(prog.testRun({ data: new Uint8Array(64) }).retval).toBe(2);
+      expect([...prog.maps.keys()]).toEqual(['map0', 'map1']);
+    } finally {
+      prog.close();
+    }
+  });
+});
