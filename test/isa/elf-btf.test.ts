@@ -135,8 +135,58 @@ describe.skipIf(!llc)('BTF-defined maps (.maps) in objects compiled by llc', () 
   });
 });
 
-const canBpf = llc && kernelAvailable('ELF object with BTF maps loaded in the kernel');
+/** A socket filter calling a static and a global function of .text and reading a .bss global, as clang -O2 compiles it. */
+const CALLS_IR = `target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"
+target triple = "bpf"
+@g = dso_local global i64 0, align 8
+define internal i32 @sub(i32 %x) noinline {
+  %y = mul i32 %x, 3
+  ret i32 %y
+}
+define dso_local i32 @gsub(i32 %x) noinline {
+  %y = add i32 %x, 1
+  ret i32 %y
+}
+define dso_local i32 @prog(i8* %ctx) section "socket" {
+  %a = call i32 @sub(i32 7)
+  %b = call i32 @gsub(i32 %a)
+  %v = load volatile i64, i64* @g
+  %t = trunc i64 %v to i32
+  %c = add i32 %b, %t
+  ret i32 %c
+}
+`;
+
+function llcIr(ir: string): Uint8Array {
+  const base = join(dir, `l${nth++}`);
+  writeFileSync(`${base}.ll`, ir);
+  execFileSync('llc', ['-march=bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.ll`]);
+  return new Uint8Array(readFileSync(`${base}.o`));
+}
+
+describe.skipIf(!llc)('calls and .bss in an object compiled by llc', () => {
+  it('links the entry, then the static and the global callee, with .bss as a map value', () => {
+    const p = programFromObject(readBpfObject(llcIr(CALLS_IR)));
+    expect(p.symbols.filter((x) => ['prog', 'sub', 'gsub'].includes(x.name))).toEqual([
+      { name: 'prog', insn: 0 }, { name: 'sub', insn: 8 }, { name: 'gsub', insn: 11 },
+    ]);
+    const calls = p.insns.filter((x) => x.kind === 'call');
+    expect(calls).toEqual([{ kind: 'call', target: 'local', imm: 7, off: 0 }, { kind: 'call', target: 'local', imm: 8, off: 0 }]);
+    expect(p.maps).toEqual([{ name: 'bss', type: 2, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }]);
+  });
+});
+
+const canBpf = llc && kernelAvailable('llc-compiled objects loaded in the kernel');
 describe.skipIf(!canBpf)('an llc object in the kernel', () => {
+  it('runs the linked calls: (7 * 3 + 1) + g = 22', () => {
+    const prog = loadProgram(programFromObject(readBpfObject(llcIr(CALLS_IR))));
+    try {
+      expect(prog.testRun({ data: new Uint8Array(64) }).retval).toBe(22);
+    } finally {
+      prog.close();
+    }
+  });
+
   it('loads an llc object with BTF-defined maps', () => {
     const p = programFromObject(readBpfObject(llcObject([{ type: 2, maxEntries: 4, keySize: 4, valueSize: 16, flags: 0 }, { type: 1, maxEntries: 8, keySize: 4, valueSize: 8, flags: 1 }])));
     const prog = loadProgram(p);
