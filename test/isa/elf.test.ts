@@ -286,6 +286,35 @@ second:
     same(p, assemble('.prog_type socket_filter\nmain:\ncall second\ncall first\nexit\nsecond:\nr0 = 2\nexit\nfirst:\nr0 = 1\nexit\n'));
   });
 
+  it('links any call graph over .text (static and global callees) in first-call order, as the assembler lays the same code out', () => {
+    const graphArb = fc.integer({ min: 1, max: 5 }).chain((n) => fc.record({
+      global: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      calls: fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n }),
+      entry: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 3 }),
+    }));
+    fc.assert(
+      fc.property(graphArb, ({ global, calls, entry }) => {
+        const body = (k: number | 'p', callees: readonly number[]): string =>
+          `\tr0 = ${k === 'p' ? 99 : k}\n${callees.map((c) => `\tcall f${c}\n`).join('')}\texit\n`;
+        let src = '\t.section socket,"ax",@progbits\n\t.globl p\np:\n' + body('p', entry) + '\t.text\n';
+        calls.forEach((cs, k) => {
+          src += `${global[k] ? `\t.globl f${k}\n` : ''}\t.type f${k},@function\nf${k}:\n${body(k, cs)}\t.size f${k}, .-f${k}\n`;
+        });
+        // libbpf's order: callees appended as the copied code first calls them.
+        const order: number[] = [];
+        const queue = [...entry];
+        for (let q = 0; q < queue.length; q++) {
+          if (order.includes(queue[q]!)) continue;
+          order.push(queue[q]!);
+          queue.push(...calls[queue[q]!]!);
+        }
+        const expected = '.prog_type socket_filter\np:\n' + body('p', entry) + order.map((k) => `f${k}:\n${body(k, calls[k]!)}`).join('');
+        same(programFromObject(readBpfObject(mc(src))), assemble(expected));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('turns an lddw of a function (a bpf_loop callback) into BPF_PSEUDO_FUNC aimed at the linked callee', () => {
     const p = programFromObject(readBpfObject(mc(CALLBACK)));
     same(p, assemble('.prog_type xdp\n.license "GPL"\nloop_prog:\nr1 = 4\nr2 = func[scb] ll\nr3 = 0\nr4 = 0\ncall 181\nr0 = 2\nexit\nscb:\nr0 = 1\nexit\n'));
