@@ -4,6 +4,7 @@ import {
 } from '../isa/prog-types.js';
 import { PERM_READ, PERM_WRITE, type AddressSpace, type CtxAccess, type Region } from './address-space.js';
 import { PendingFault } from './fault.js';
+import { SkbBuffer } from './skb-buffer.js';
 import { XdpBuffer } from './xdp-buffer.js';
 
 /** Inputs of one run: raw memory (r1/r2), a context's bytes, a packet. */
@@ -31,6 +32,8 @@ export interface PreparedContext {
   readonly packetOut: Uint8Array | undefined;
   /** The XDP buffer (head / tail adjustment helpers). */
   readonly xdp?: XdpBuffer;
+  /** The tc skb (packet-changing helpers). */
+  readonly skb?: SkbBuffer;
   readonly ctxOut: Uint8Array | undefined;
 }
 
@@ -143,7 +146,8 @@ function xdpAccess(bytes: Uint8Array, xdp: XdpBuffer): CtxAccess {
       if (size !== 4 || off % 4 !== 0) return `invalid xdp_md access: read of ${size} bytes at ctx+${off} (fields are u32)`;
       if (off === 20) return 'invalid xdp_md access: egress_ifindex is only for BPF_XDP_DEVMAP programs';
       // The kernel rewrites loads of data / data_end / data_meta into 64-bit pointer loads.
-      if (off === 0 || off === 8) return xdp.data;
+      if (off === 0) return xdp.data;
+      if (off === 8) return xdp.dataMeta;
       if (off === 4) return xdp.dataEnd;
       return BigInt(view.getUint32(off, true));
     },
@@ -224,12 +228,14 @@ export function prepareContext(space: AddressSpace, progType: number, input: Run
         const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { kind: name, denied: CGROUP_SKB_DENIED, writable: CGROUP_SKB_WRITABLE, tstampWritable: true, packet }));
         return { r1: ctx.base, r2: 0n, packet: data, frame, netOff: ETH_HLEN, mem: undefined, packetOut: undefined, ctxOut: skb };
       }
-      // tc: skb->data stays at the Ethernet header; data / data_end are packet pointers
-      const pkt = add('packet', 'packet', frame, PERM_READ | PERM_WRITE);
+      // tc: skb->data stays at the Ethernet header; data / data_end are packet pointers that
+      // helpers changing the packet move (the SkbBuffer maps the current bytes)
       const skb = buildSkBuff(frame, input.ctx, true);
-      const packet = { data: pkt.base, dataEnd: pkt.base + BigInt(frame.length) };
+      const sb = new SkbBuffer(space, frame, skb);
+      const packet = { get data() { return sb.data; }, get dataEnd() { return sb.dataEnd; } };
       const ctx = add('ctx', 'ctx', skb, 0, skbAccess(skb, { kind: name, denied: TC_DENIED, writable: TC_WRITABLE, tstampWritable: true, packet }));
-      return { r1: ctx.base, r2: 0n, packet: frame, frame, netOff: ETH_HLEN, mem: undefined, packetOut: frame, ctxOut: skb };
+      const bytes = sb.bytes();
+      return { r1: ctx.base, r2: 0n, packet: bytes, frame: bytes, netOff: ETH_HLEN, mem: undefined, packetOut: undefined, ctxOut: skb, skb: sb };
     }
     case BPF_PROG_TYPE_XDP: {
       const xdp = new XdpBuffer(space, input.packet ?? new Uint8Array(0));

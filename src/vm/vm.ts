@@ -14,6 +14,7 @@ import { Machine, MAX_CALL_FRAMES, STACK_SIZE, type TraceEvent } from './machine
 import { createMap } from './maps/create-map.js';
 import type { AnyVmMap } from './maps/types.js';
 import { makeMemoryAccess } from './memory-access.js';
+import type { SkbBuffer } from './skb-buffer.js';
 import type { XdpBuffer } from './xdp-buffer.js';
 
 /** How a VM runs programs: the interpreter (the reference) or compiled to WebAssembly (same semantics, see src/vm/compiled). */
@@ -98,6 +99,7 @@ export class Vm {
   private rng = 1;
   private run_: { output: string[]; perf: PerfRecord[]; ringbuf: RingbufRecord[]; packet: Uint8Array | undefined } = { output: [], perf: [], ringbuf: [], packet: undefined };
   private xdp: XdpBuffer | undefined;
+  private skb: SkbBuffer | undefined;
   private readonly reservations = new Map<Region, { map: AnyVmMap; id: number; data: Uint8Array }>();
 
   constructor(program: Program, options: VmOptions = {}) {
@@ -158,6 +160,14 @@ export class Vm {
       m.packet = prepared.packet ?? new Uint8Array(0);
       m.frame = prepared.frame ?? m.packet;
       m.netOff = prepared.netOff ?? 0;
+      this.skb = prepared.skb;
+      if (prepared.skb !== undefined) {
+        // helpers that change the packet: LD_ABS / LD_IND and skb_load_bytes read the new bytes
+        prepared.skb.onChange = (skb) => {
+          m.packet = m.frame = skb.bytes();
+          m.netOff = skb.networkOffset;
+        };
+      }
       const a1 = splitU64(prepared.r1), a2 = splitU64(prepared.r2);
       m.lo[1] = a1.lo; m.hi[1] = a1.hi;
       m.lo[2] = a2.lo; m.hi[2] = a2.hi;
@@ -167,7 +177,8 @@ export class Vm {
       // Built in place, not with object spreads (which cost about half a microsecond per run).
       const res: { -readonly [K in keyof RunResult]: RunResult[K] } = { r0, insns: m.executed, output: out.output, perf: out.perf, ringbuf: out.ringbuf, maps: this.maps };
       if (prepared.mem !== undefined) res.mem = prepared.mem;
-      if (prepared.xdp !== undefined) res.packet = prepared.xdp.bytes().slice();
+      if (prepared.xdp !== undefined) res.packet = prepared.xdp.output().slice();
+      else if (prepared.skb !== undefined) res.packet = prepared.skb.bytes().slice();
       else if (prepared.packetOut !== undefined) res.packet = prepared.packetOut;
       return res;
     } catch (e) {
@@ -177,6 +188,7 @@ export class Vm {
     } finally {
       this.reservations.clear();
       this.xdp = undefined;
+      this.skb = undefined;
       this.space.endRun();
     }
   }
@@ -321,6 +333,9 @@ export class Vm {
       bootNs: clock,
       get xdp() {
         return self.xdp;
+      },
+      get skb() {
+        return self.skb;
       },
       get packet() {
         return m().packet.length === 0 ? undefined : m().packet;

@@ -1,4 +1,5 @@
 import type { AnyVmMap } from '../maps/types.js';
+import type { SkbBuffer } from '../skb-buffer.js';
 
 /** Helper arguments: registers r1-r5 as unsigned 64-bit values. */
 export interface HelperArgs {
@@ -78,6 +79,8 @@ export interface HelperEnv {
   bootNs(): bigint;
   /** The XDP buffer of this run (XDP programs). */
   readonly xdp: XdpPacket | undefined;
+  /** The skb of this run (tc programs: sched_cls, sched_act). */
+  readonly skb: SkbBuffer | undefined;
   /** The packet (skb linear data or XDP data) of this run, if the program type has one. */
   readonly packet: Uint8Array | undefined;
 }
@@ -90,6 +93,8 @@ export interface XdpPacket {
   adjustHead(delta: number): number;
   /** bpf_xdp_adjust_tail: 0 or -EINVAL. */
   adjustTail(delta: number): number;
+  /** bpf_xdp_adjust_meta: 0, -EINVAL or -EACCES. */
+  adjustMeta(delta: number): number;
 }
 
 /** A helper implementation: r1-r5 in, r0 out (number or bigint; nothing means 0). */
