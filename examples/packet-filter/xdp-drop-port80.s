@@ -11,33 +11,41 @@
 .license "GPL"
 .name xdp_drop_80
 
+.set XDP_DROP, 1
+.set XDP_PASS, 2
+.set ETH_HLEN, 14                       ; Ethernet header: dest, source, h_proto at 12
+.set IP_MIN_HLEN, 20                    ; IPv4 header without options
+.set IPPROTO_TCP, 6
+.set HTONS_ETH_P_IP, 0x0008             ; 08 00 read little-endian
+.set HTONS_80, 0x5000                   ; 00 50 read little-endian
+
         ldxw %r2, [%r1+0]               ; r2 = data
         ldxw %r3, [%r1+4]               ; r3 = data_end
         mov %r4, %r2
-        add %r4, 34                     ; Ethernet (14) + the smallest IPv4 header (20)
+        add %r4, ETH_HLEN + IP_MIN_HLEN
         jgt %r4, %r3, pass              ; too short for both: not ours
-        ldxh %r5, [%r2+12]              ; h_proto
-        jne %r5, 0x0008, pass           ; != htons(ETH_P_IP)
-        ldxb %r5, [%r2+14]              ; version (high nibble) and IHL (low nibble)
+        ldxh %r5, [%r2+ETH_HLEN-2]      ; h_proto
+        jne %r5, HTONS_ETH_P_IP, pass
+        ldxb %r5, [%r2+ETH_HLEN]        ; version (high nibble) and IHL (low nibble)
         mov %r4, %r5
         rsh %r4, 4
         jne %r4, 4, pass                ; not IPv4
         and %r5, 0xf                    ; IHL, in 32-bit words
-        jlt %r5, 5, pass                ; malformed header
-        ldxb %r4, [%r2+23]              ; protocol
-        jne %r4, 6, pass                ; != IPPROTO_TCP
-        ldxh %r4, [%r2+20]              ; flags and fragment offset
+        jlt %r5, IP_MIN_HLEN / 4, pass  ; malformed header
+        ldxb %r4, [%r2+ETH_HLEN+9]      ; protocol
+        jne %r4, IPPROTO_TCP, pass
+        ldxh %r4, [%r2+ETH_HLEN+6]      ; flags and fragment offset
         and %r4, 0xff1f                 ; htons(0x1fff): the fragment offset
         jne %r4, 0, pass                ; a later fragment carries no TCP header
         lsh %r5, 2                      ; IP header length in bytes, 20..60
         add %r2, %r5                    ; r2 = data + IP header length (a variable packet offset)
         mov %r4, %r2
-        add %r4, 18                     ; Ethernet (14) + TCP source and dest ports (4)
+        add %r4, ETH_HLEN + 4           ; Ethernet + TCP source and dest ports
         jgt %r4, %r3, pass
-        ldxh %r5, [%r2+16]              ; TCP dest port, at 14 + ihl*4 + 2
-        jne %r5, 0x5000, pass           ; != htons(80)
-        mov %r0, 1                      ; XDP_DROP
+        ldxh %r5, [%r2+ETH_HLEN+2]      ; TCP dest port, at 14 + ihl*4 + 2
+        jne %r5, HTONS_80, pass
+        mov %r0, XDP_DROP
         exit
 pass:
-        mov %r0, 2                      ; XDP_PASS
+        mov %r0, XDP_PASS
         exit
