@@ -1,7 +1,8 @@
 /**
  * Link one program of a BPF ELF object into a `Program`, as libbpf does before
  * BPF_PROG_LOAD: the entry function first, then every function it calls (or takes the
- * address of), transitively, each once, from any code section:
+ * address of), transitively, each once, from any code section, in libbpf's order (a
+ * callee right after the first call to it is met, depth first):
  *
  *     R_BPF_64_64 on lddw   against a map symbol    ─▶ src 1 (BPF_PSEUDO_MAP_FD), map = name, imm = map index
  *                           against a .bss variable ─▶ src 2 (BPF_PSEUDO_MAP_VALUE), imm = index | offset << 32
@@ -49,25 +50,30 @@ function selectEntry(obj: BpfObject, name: string | undefined): BpfProgramEntry 
 interface Unit {
   readonly code: BpfCodeSection;
   readonly fn: BpfFunction;
-  /** First slot in the linked program. */
-  out: number;
+  /** The unit's instructions, relocated except for call and function offsets. */
+  readonly insns: Insn[];
+  /** Calls and function addresses to aim, in instruction order. */
+  readonly fixups: Fixup[];
+  /** First slot and first instruction index in the linked program. */
+  outSlot: number;
+  outIndex: number;
 }
 
 interface Fixup {
-  /** Index of the call or lddw in the output. */
-  readonly insn: number;
+  /** Index of the call or lddw in `Unit.insns`. */
+  readonly index: number;
+  /** Its slot in the unit's section. */
   readonly slot: number;
-  readonly code: BpfCodeSection;
-  readonly target: number;
-  readonly loc: string;
+  readonly target: Unit;
+  /** The target slot in the target unit's section. */
+  readonly targetSlot: number;
 }
 
 class Linker {
-  readonly units: Unit[] = [];
-  readonly out: Insn[] = [];
-  readonly fixups: Fixup[] = [];
-  outSlots = 0;
+  /** Every unit met so far (in no particular order). */
+  private readonly known: Unit[] = [];
   private readonly insnAt = new Map<BpfCodeSection, Map<number, number>>();
+  private current: Unit | undefined;
 
   constructor(readonly obj: BpfObject) {}
 
@@ -80,21 +86,28 @@ class Linker {
     return m.get(slot);
   }
 
-  /** The unit holding `slot` of `code`, queued for copying if it is new. */
-  include(code: BpfCodeSection, slot: number, loc: string): Unit {
+  /** The unit (function) holding `slot` of `code`, queued for translation when first met. */
+  unitAt(code: BpfCodeSection, slot: number, loc: string): Unit {
     const i = this.indexOfSlot(code, slot);
     if (i === undefined || i >= code.insns.length) {
       throw new ElfError(`${loc}: target slot ${slot} is not an instruction of section '${code.name}' (${code.slots[code.insns.length]} slots)`, { section: code.name });
     }
-    for (const u of this.units) if (u.code === code && slot >= u.fn.slot && slot < u.fn.end) return u;
+    for (const u of this.known) if (u.code === code && slot >= u.fn.slot && slot < u.fn.end) return u;
     const fn = code.functions.find((f) => slot >= f.slot && slot < f.end)!;
-    const u: Unit = { code, fn, out: -1 };
-    this.units.push(u);
+    const u: Unit = { code, fn, insns: [], fixups: [], outSlot: -1, outIndex: -1 };
+    this.known.push(u);
     return u;
   }
 
-  copy(u: Unit): void {
-    u.out = this.outSlots;
+  /** Translate every unit met, including those met while translating (no recursion: deep call chains are fine). */
+  translateAll(): void {
+    for (let k = 0; k < this.known.length; k++) {
+      this.current = this.known[k]!;
+      this.translate(this.current);
+    }
+  }
+
+  private translate(u: Unit): void {
     const { code, fn } = u;
     const first = this.indexOfSlot(code, fn.slot)!;
     const last = this.indexOfSlot(code, fn.end)!;
@@ -102,15 +115,15 @@ class Linker {
       const slot = code.slots[i]!;
       const insn = code.insns[i]!;
       const rel = code.relocations.get(slot * 8);
-      const copied = rel !== undefined && rel.type !== R_BPF_NONE ? this.relocate(code, slot, insn, rel) : this.plain(code, fn, slot, insn);
-      this.out.push(copied);
-      this.outSlots += copied.kind === 'lddw' ? 2 : 1;
+      u.insns.push(rel !== undefined && rel.type !== R_BPF_NONE ? this.relocate(code, slot, insn, rel) : this.plain(code, fn, slot, insn));
     }
   }
 
+  /** Record a call or function address in the current unit, aimed at `target` (a slot of `code`). */
   private fixup(code: BpfCodeSection, slot: number, target: number, loc: string): void {
-    this.include(code, target, loc);
-    this.fixups.push({ insn: this.out.length, slot: this.outSlots, code, target, loc });
+    const u = this.current!;
+    const t = this.unitAt(code, target, loc);
+    u.fixups.push({ index: u.insns.length, slot, target: t, targetSlot: target });
   }
 
   private plain(code: BpfCodeSection, fn: BpfFunction, slot: number, insn: Insn): Insn {
@@ -187,26 +200,65 @@ class Linker {
     throw new ElfError(`${loc}: relocation type ${rel.type}${relocationTypeName(rel.type)} is not understood in code (only R_BPF_64_64 on lddw and R_BPF_64_32 on call)`, { section: code.name });
   }
 
-  patch(): void {
-    for (const f of this.fixups) {
-      const u = this.include(f.code, f.target, f.loc);
-      const rel = u.out + (f.target - u.fn.slot) - f.slot - 1;
-      const insn = this.out[f.insn]!;
-      if (insn.kind === 'call') this.out[f.insn] = { ...insn, imm: rel };
-      else if (insn.kind === 'lddw') this.out[f.insn] = { ...insn, imm: BigInt(rel >>> 0) };
+  /**
+   * libbpf's layout: the entry, then each callee appended when first called, its own
+   * callees right after it (depth first, in instruction order).
+   */
+  layout(entry: Unit): Unit[] {
+    const order = [entry];
+    const seen = new Set(order);
+    const stack: { u: Unit; k: number }[] = [{ u: entry, k: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const f = top.u.fixups[top.k++];
+      if (f === undefined) {
+        stack.pop();
+        continue;
+      }
+      if (seen.has(f.target)) continue;
+      seen.add(f.target);
+      order.push(f.target);
+      stack.push({ u: f.target, k: 0 });
     }
+    return order;
   }
 
-  symbols(): ProgramSymbol[] {
-    const index = new Map(slotIndices(this.out).map((s, i) => [s, i]));
+  /** Concatenate the units and aim every call and function address. */
+  emit(order: readonly Unit[]): Insn[] {
+    const out: Insn[] = [];
+    let slots = 0;
+    for (const u of order) {
+      u.outSlot = slots;
+      u.outIndex = out.length;
+      for (const insn of u.insns) {
+        out.push(insn);
+        slots += insn.kind === 'lddw' ? 2 : 1;
+      }
+    }
+    for (const u of order) {
+      for (const f of u.fixups) {
+        const from = u.outSlot + (f.slot - u.fn.slot);
+        const to = f.target.outSlot + (f.targetSlot - f.target.fn.slot);
+        const rel = to - from - 1;
+        const at = u.outIndex + f.index;
+        const insn = out[at]!;
+        if (insn.kind === 'call') out[at] = { ...insn, imm: rel };
+        else if (insn.kind === 'lddw') out[at] = { ...insn, imm: BigInt(rel >>> 0) };
+      }
+    }
+    return out;
+  }
+
+  symbols(order: readonly Unit[]): ProgramSymbol[] {
     const out: ProgramSymbol[] = [];
-    for (const u of this.units) {
+    for (const u of order) {
       const seen = new Set<string>([u.fn.name]);
-      out.push({ name: u.fn.name, insn: index.get(u.out)! });
+      out.push({ name: u.fn.name, insn: u.outIndex });
+      const first = this.indexOfSlot(u.code, u.fn.slot)!;
       for (const l of u.code.labels) {
         if (l.slot < u.fn.slot || l.slot >= u.fn.end || seen.has(l.name)) continue;
         seen.add(l.name);
-        out.push({ name: l.name, insn: index.get(u.out + l.slot - u.fn.slot)! });
+        out.push({ name: l.name, insn: u.outIndex + this.indexOfSlot(u.code, l.slot)! - first });
       }
     }
     return out.sort((a, b) => a.insn - b.insn);
@@ -223,16 +275,17 @@ export function programFromObject(obj: BpfObject, name?: string): Program {
   const entry = selectEntry(obj, name);
   const code = obj.code.find((c) => c.index === entry.sectionIndex)!;
   const linker = new Linker(obj);
-  linker.include(code, entry.slot, `section '${code.name}'`);
-  for (let k = 0; k < linker.units.length; k++) linker.copy(linker.units[k]!);
-  linker.patch();
+  const main = linker.unitAt(code, entry.slot, `section '${code.name}'`);
+  linker.translateAll();
+  const order = linker.layout(main);
+  const insns = linker.emit(order);
   return {
-    insns: linker.out,
+    insns,
     ...(entry.progType !== undefined ? { progType: entry.progType } : {}),
     ...(entry.expectedAttachType !== undefined ? { expectedAttachType: entry.expectedAttachType } : {}),
     ...(obj.license !== undefined ? { license: obj.license } : {}),
     name: entry.name.slice(0, 15),
     maps: obj.maps,
-    symbols: linker.symbols(),
+    symbols: linker.symbols(order),
   };
 }

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BPF_PROG_TYPE_XDP } from '../../src/isa/index.js';
 import { ElfError, programFromObject, readBpfObject } from '../../src/isa/elf.js';
-import { loadProgram } from '../../src/loader/index.js';
+import { createRequire } from 'node:module';
+import type * as KoffiModule from 'koffi';
+import { loadProgram, progInfo } from '../../src/loader/index.js';
 import { kernelAvailable } from '../loader/support.js';
 
 function have(cmd: string): boolean {
@@ -17,8 +19,8 @@ function have(cmd: string): boolean {
     return false;
   }
 }
-const llc = have('llc');
-if (!llc) console.log('skip: llc not installed, no objects with BTF-defined maps');
+const llc = have('llc') && have('llvm-mc');
+if (!llc) console.log('skip: llc or llvm-mc not installed, no objects with BTF-defined maps or for libbpf to load');
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-elf-btf-'));
 let nth = 0;
@@ -157,6 +159,13 @@ define dso_local i32 @prog(i8* %ctx) section "socket" {
 }
 `;
 
+function mc(source: string): Uint8Array {
+  const base = join(dir, `m${nth++}`);
+  writeFileSync(`${base}.s`, source);
+  execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.s`]);
+  return new Uint8Array(readFileSync(`${base}.o`));
+}
+
 function llcIr(ir: string): Uint8Array {
   const base = join(dir, `l${nth++}`);
   writeFileSync(`${base}.ll`, ir);
@@ -196,5 +205,116 @@ describe.skipIf(!canBpf)('an llc object in the kernel', () => {
     } finally {
       prog.close();
     }
+  });
+});
+
+/** libbpf (the system's libbpf.so.1) through koffi: open an object from memory, load it, list its programs' fds. */
+interface Libbpf {
+  load(bytes: Uint8Array): { programs: Map<string, number>; close: () => void };
+}
+
+function openLibbpf(): Libbpf | string {
+  let koffi: typeof KoffiModule;
+  let lib: KoffiModule.LibraryHandle;
+  try {
+    koffi = createRequire(import.meta.url)('koffi') as typeof KoffiModule;
+    lib = koffi.load('libbpf.so.1');
+  } catch (e) {
+    return `libbpf.so.1 cannot be loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  }
+  const setPrint = lib.func('void *libbpf_set_print(void *fn)');
+  const openMem = lib.func('void *bpf_object__open_mem(const void *buf, size_t size, const void *opts)');
+  const loadObj = lib.func('int bpf_object__load(void *obj)');
+  const nextProgram = lib.func('void *bpf_object__next_program(void *obj, void *prog)');
+  const sectionName = lib.func('const char *bpf_program__section_name(void *prog)');
+  const progFd = lib.func('int bpf_program__fd(void *prog)');
+  const closeObj = lib.func('void bpf_object__close(void *obj)');
+  setPrint(null);
+  return {
+    load(bytes) {
+      const obj = openMem(bytes, bytes.length, null) as unknown;
+      if (obj === null) throw new Error('libbpf: bpf_object__open_mem failed');
+      const rc = loadObj(obj) as number;
+      if (rc !== 0) {
+        closeObj(obj);
+        throw new Error(`libbpf: bpf_object__load failed: ${rc}`);
+      }
+      const programs = new Map<string, number>();
+      for (let p = nextProgram(obj, null) as unknown; p !== null; p = nextProgram(obj, p) as unknown) {
+        const fd = progFd(p) as number;
+        if (fd >= 0) programs.set(sectionName(p) as string, fd);
+      }
+      return { programs, close: () => closeObj(obj) };
+    },
+  };
+}
+
+/** xlated instructions with each map id (in 64-bit loads of a map or map value) replaced by its order of appearance. */
+function normalizeMapIds(xlated: Uint8Array): Uint8Array {
+  const out = xlated.slice();
+  const view = new DataView(out.buffer);
+  const ids = new Map<number, number>();
+  for (let at = 0; at + 16 <= out.length; at += 8) {
+    if (out[at] !== 0x18) continue;
+    const src = out[at + 1]! >> 4;
+    if (src === 1 || src === 2 || src === 5 || src === 6) {
+      const id = view.getUint32(at + 4, true);
+      if (!ids.has(id)) ids.set(id, ids.size);
+      view.setUint32(at + 4, ids.get(id)!, true);
+    }
+    at += 8;
+  }
+  return out;
+}
+
+const libbpf = canBpf ? openLibbpf() : 'no bpf(2)';
+if (canBpf && typeof libbpf === 'string') console.log(`skip: libbpf oracle: ${libbpf}`);
+
+describe.skipIf(!canBpf || typeof libbpf === 'string')('programFromObject against libbpf (the kernel\'s xlated code of both loads)', () => {
+  const compare = (bytes: Uint8Array): void => {
+    const theirs = (libbpf as Libbpf).load(bytes);
+    try {
+      const obj = readBpfObject(bytes);
+      expect([...theirs.programs.keys()]).toEqual(obj.programs.map((p) => p.section));
+      for (const [section, fd] of theirs.programs) {
+        const ours = loadProgram(programFromObject(obj, section));
+        try {
+          expect(normalizeMapIds(progInfo(ours.fd).xlated)).toEqual(normalizeMapIds(progInfo(fd).xlated));
+        } finally {
+          ours.close();
+        }
+      }
+    } finally {
+      theirs.close();
+    }
+  };
+
+  it('links static and global .text callees and a .bss global as libbpf does', () => {
+    compare(llcIr(CALLS_IR));
+  });
+
+  it('lays out any acyclic .text call graph as libbpf does', () => {
+    const graphArb = fc.integer({ min: 1, max: 5 }).chain((n) => fc.record({
+      global: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      // f_k calls only f_j with j > k: no recursion, which the kernel would reject.
+      calls: fc.tuple(...Array.from({ length: n }, (_, k) => fc.array(fc.integer({ min: k + 1, max: n }), { maxLength: 2 }).map((cs) => cs.filter((j) => j < n)))),
+      entry: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 3 }),
+    }));
+    fc.assert(
+      fc.property(graphArb, ({ global, calls, entry }) => {
+        const body = (k: number, callees: readonly number[]): string => `\tr0 = ${k}\n${callees.map((c) => `\tcall f${c}\n`).join('')}\texit\n`;
+        let src = '\t.section socket,"ax",@progbits\n\t.globl p\n\t.type p,@function\np:\n' + body(99, entry) + '\t.size p, .-p\n\t.text\n';
+        calls.forEach((cs, k) => {
+          src += `${global[k] ? `\t.globl f${k}\n` : ''}\t.type f${k},@function\nf${k}:\n${body(k, cs)}\t.size f${k}, .-f${k}\n`;
+        });
+        compare(mc(src));
+      }),
+      { numRuns: 15, examples: [[{ global: [true, false, true], calls: [[2], [], []], entry: [0, 1] }]] },
+    );
+  });
+
+  it('links BTF-defined maps as libbpf does', () => {
+    // Keys of 4 bytes: the program looks both maps up with a u32 on the stack.
+    compare(llcObject([{ type: 2, maxEntries: 4, keySize: 4, valueSize: 16, flags: 0 }, { type: 1, maxEntries: 8, keySize: 4, valueSize: 8, flags: 1 }]));
   });
 });

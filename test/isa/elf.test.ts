@@ -286,7 +286,7 @@ second:
     same(p, assemble('.prog_type socket_filter\nmain:\ncall second\ncall first\nexit\nsecond:\nr0 = 2\nexit\nfirst:\nr0 = 1\nexit\n'));
   });
 
-  it('links any call graph over .text (static and global callees) in first-call order, as the assembler lays the same code out', () => {
+  it("links any call graph over .text (static and global callees) in libbpf's depth-first order, as the assembler lays the same code out", () => {
     const graphArb = fc.integer({ min: 1, max: 5 }).chain((n) => fc.record({
       global: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
       calls: fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n }),
@@ -300,14 +300,17 @@ second:
         calls.forEach((cs, k) => {
           src += `${global[k] ? `\t.globl f${k}\n` : ''}\t.type f${k},@function\nf${k}:\n${body(k, cs)}\t.size f${k}, .-f${k}\n`;
         });
-        // libbpf's order: callees appended as the copied code first calls them.
+        // libbpf's order: a callee is appended when the first call to it is met, and its
+        // own callees right after it (depth first); elf-btf.test.ts checks this against libbpf.
         const order: number[] = [];
-        const queue = [...entry];
-        for (let q = 0; q < queue.length; q++) {
-          if (order.includes(queue[q]!)) continue;
-          order.push(queue[q]!);
-          queue.push(...calls[queue[q]!]!);
-        }
+        const visit = (cs: readonly number[]): void => {
+          for (const c of cs) {
+            if (order.includes(c)) continue;
+            order.push(c);
+            visit(calls[c]!);
+          }
+        };
+        visit(entry);
         const expected = '.prog_type socket_filter\np:\n' + body('p', entry) + order.map((k) => `f${k}:\n${body(k, calls[k]!)}`).join('');
         same(programFromObject(readBpfObject(mc(src))), assemble(expected));
       }),
