@@ -241,6 +241,12 @@ function stackReadVar(env: Env, f: FuncState, r: RegState, off: number, size: nu
     if (t !== STACK_ZERO) allZero = false;
     if (t === STACK_INVALID && !env.privileged) fail(`invalid variable-offset read from stack R? var_off=${tnumToString(r.varOff)} off=${off} size=${size}`);
   }
+  // mark_reg_stack_read: slots are marked for the log up to the first byte that is not a zero.
+  for (let i = minOff; i < maxOff; i++) {
+    const { spi, idx } = slotOf(i);
+    env.scratch.slots.add(spi);
+    if ((f.stack[spi]?.types[idx] ?? STACK_INVALID) !== STACK_ZERO) break;
+  }
   if (dst >= 0) regs(env)[dst] = allZero ? constScalar(0n) : unknownScalar();
 }
 

@@ -13,10 +13,14 @@ export interface VerifyOptions {
   /** The kernel's nr_cpu_ids, the bound of bpf_get_smp_processor_id(); default 2 (the machines this was calibrated on). */
   nrCpus?: number;
   /**
-   * Log buffer size in characters (the kernel's log_size); default 16 MiB, libbpf's BPF_LOG_BUF_SIZE.
-   * Text past it is dropped as with BPF_LOG_FIXED; the closing message and statistics line are always kept.
+   * Log buffer size in bytes (the kernel's log_size). Given, the log is what the kernel's buffer of
+   * that size would hold: its last `logSize - 1` characters (the kernel's rotating log), or with
+   * `logFixed` its first; `logTruncated` then means BPF_PROG_LOAD fails with ENOSPC. Not given, the
+   * log keeps its first 16 MiB (libbpf's BPF_LOG_BUF_SIZE) and always ends with the closing lines.
    */
   logSize?: number;
+  /** BPF_LOG_FIXED: with `logSize`, keep the start of the log instead of its end. */
+  logFixed?: boolean;
 }
 
 /** Exploration statistics, as the kernel's final log line. */
@@ -36,8 +40,10 @@ export interface VerifyResult {
   /** The verifier log in the kernel's format (empty at log level 0). */
   log: string;
   stats: VerifyStats;
-  /** Set when the log outgrew `logSize` and text was dropped (the kernel would fail the load with ENOSPC). */
+  /** Set when the log outgrew its buffer and text was dropped (with `logSize`: BPF_PROG_LOAD fails with ENOSPC). */
   logTruncated?: true;
+  /** The buffer size the whole log needs, NUL included (the kernel's log_true_size); 0 at log level 0. */
+  logTrueSize: number;
 }
 
 /** A rejection raised inside the engine: the kernel's message for the current instruction. */

@@ -81,8 +81,8 @@ function liveBlock(slots: Slots, live: Uint16Array, scc: Uint32Array): string {
 export function verify(program: Program, options: VerifyOptions = {}): VerifyResult {
   const level = options.logLevel ?? 0;
   const limit = options.maxInsns ?? 1_000_000;
-  const log = new VerifierLog(level, options.logSize);
-  const truncation = (): { logTruncated?: true } => (log.truncated ? { logTruncated: true } : {});
+  const log = options.logSize === undefined ? new VerifierLog(level) : new VerifierLog(level, options.logSize, options.logFixed ? 'fixed' : 'rotating');
+  const truncation = (): { logTruncated?: true; logTrueSize: number } => ({ ...(log.truncated || log.enospc ? { logTruncated: true } : {}), logTrueSize: log.trueSize });
   const slots = toSlots(program.insns);
   const stats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
   const reject = (insn: number, message: string, main?: string): VerifyResult => {
@@ -157,8 +157,13 @@ export function verifyBytes(bytes: Uint8Array, options: VerifyOptions = {}): Ver
       const level = options.logLevel ?? 0;
       const limit = options.maxInsns ?? 1_000_000;
       const stats = { processed: 0, maxStatesPerInsn: 0, totalStates: 0, peakStates: 0 };
-      const log = level > 0 ? `${message}\n${statsLine(0, stats, limit)}` : '';
-      return { verdict: 'rejected', error: { insn: e.index, message }, processed: 0, log, stats };
+      const log = options.logSize === undefined ? new VerifierLog(level) : new VerifierLog(level, options.logSize, options.logFixed ? 'fixed' : 'rotating');
+      log.writeFinal(`${message}\n`);
+      log.writeFinal(statsLine(0, stats, limit));
+      return {
+        verdict: 'rejected', error: { insn: e.index, message }, processed: 0, log: log.text(), stats,
+        ...(log.truncated || log.enospc ? { logTruncated: true } : {}), logTrueSize: log.trueSize,
+      };
     }
     throw e;
   }

@@ -60,6 +60,22 @@ describe('tsbpf-asm verify', () => {
     expect((await cli('verify', printk, '--unprivileged', '--json')).out).toContain('program of this type cannot use helper bpf_trace_printk#6');
   });
 
+  it('--log-size keeps what a kernel buffer of that size would and answers ENOSPC (checked against the kernel in kernel-log-size.test.ts)', async () => {
+    const full = (await cli('verify', GOOD, '--log-level', '2')).out.split('accepted:')[0]!;
+    const r = await cli('verify', GOOD, '--log-level', '2', '--log-size', '40');
+    expect(r.code).toBe(1);
+    const [log, verdict] = r.out.split('rejected: ENOSPC');
+    expect(log).toBe(full.slice(full.length - 39));
+    expect(verdict).toBe(`: the log needs ${full.length + 1} bytes, the buffer has 40; without that the verifier accepts (processed 2 insns)\n`);
+    const fixed = await cli('verify', GOOD, '--log-level', '2', '--log-size', '40', '--log-fixed');
+    expect(fixed.out.startsWith(`${full.slice(0, 39)}\n`)).toBe(true);
+    const roomy = await cli('verify', GOOD, '--log-size', String(full.length + 1), '--log-level', '2', '--json');
+    expect(roomy.code).toBe(0);
+    expect(JSON.parse(roomy.out)).toMatchObject({ verdict: 'accepted', enospc: false, logTrueSize: full.length + 1 });
+    expect((await cli('verify', GOOD, '--log-fixed')).code).toBe(2);
+    expect((await cli('verify', GOOD, '--log-size', '0')).code).toBe(2);
+  });
+
   it('--log-level 2 prints every instruction of an accepted program', async () => {
     const r = await cli('verify', GOOD, '--log-level', '2');
     expect(r.code).toBe(0);

@@ -3,8 +3,9 @@
 // runs it (the test starts it as nobody). Reads a JSON array of jobs on stdin, writes a JSON
 // array of answers on stdout.
 //   job:    { progType, code: hex of struct bpf_insn[], maps: [{ type, keySize, valueSize, maxEntries, flags }],
-//             patches: [[byteOffset, mapIndex]] (lddw whose low imm becomes that map's fd) }
-//   answer: { uid, accepted, errno, log } or { uid, mapIndex, mapErrno } when a map cannot be created
+//             patches: [[byteOffset, mapIndex]] (lddw whose low imm becomes that map's fd),
+//             logLevel?, logSize? (a fixed buffer: no retry on ENOSPC) }
+//   answer: { uid, accepted, errno, log, trueSize } or { uid, mapIndex, mapErrno } when a map cannot be created
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -19,7 +20,7 @@ const BPF_MAP_CREATE = 0;
 const BPF_PROG_LOAD = 5;
 const ENOSPC = 28;
 const ATTR_SIZE = 160;
-const LOG_LEVEL = 1 | 4; // BPF_LOG_LEVEL1 | BPF_LOG_STATS
+const LOG_LEVEL = 1 | 4; // BPF_LOG_LEVEL1 | BPF_LOG_STATS (default)
 
 function bpf(cmd, attr) {
   const ret = syscall(NR_BPF, cmd, attr, attr.byteLength);
@@ -41,23 +42,24 @@ function loadProgram(job, fds) {
   for (const [off, idx] of job.patches) code.writeInt32LE(fds[idx], off + 4);
   const license = Buffer.from('GPL\0');
   const fdArray = fds.length ? Buffer.from(new Int32Array(fds).buffer) : null;
-  for (let logSize = 1 << 20; ; logSize *= 8) {
+  const fixed = job.logSize !== undefined;
+  for (let logSize = job.logSize ?? 1 << 20; ; logSize *= 8) {
     const log = Buffer.alloc(logSize);
     const attr = Buffer.alloc(ATTR_SIZE);
     attr.writeUInt32LE(job.progType, 0);
     attr.writeUInt32LE(code.byteLength / 8, 4);
     attr.writeBigUInt64LE(BigInt(koffi.address(code)), 8);
     attr.writeBigUInt64LE(BigInt(koffi.address(license)), 16);
-    attr.writeUInt32LE(LOG_LEVEL, 24);
+    attr.writeUInt32LE(job.logLevel ?? LOG_LEVEL, 24);
     attr.writeUInt32LE(logSize, 28);
     attr.writeBigUInt64LE(BigInt(koffi.address(log)), 32);
     if (fdArray) attr.writeBigUInt64LE(BigInt(koffi.address(fdArray)), 120);
     const { ret, errno } = bpf(BPF_PROG_LOAD, attr);
-    if (errno === ENOSPC && logSize < 64 << 20) continue;
+    if (errno === ENOSPC && !fixed && logSize < 64 << 20) continue;
     const end = log.indexOf(0);
     const text = log.subarray(0, end < 0 ? log.byteLength : end).toString('utf8');
     if (ret >= 0) close(ret);
-    return { accepted: ret >= 0, errno, log: text };
+    return { accepted: ret >= 0, errno, log: text, trueSize: attr.readUInt32LE(140) };
   }
 }
 

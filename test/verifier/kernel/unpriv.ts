@@ -2,6 +2,7 @@
  * The kernel's verdict for an unprivileged loader: `kernel.unprivileged_bpf_disabled` lowered
  * to 0 for the duration (and restored), and BPF_PROG_LOAD called by a child process running
  * as nobody (`unpriv-child.mjs`, plain node + koffi). Needs root to set the sysctl and the uid.
+ * The same child, run as root, loads with a log buffer of an exact size (`childLoad`).
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
@@ -50,17 +51,32 @@ export type UnprivAnswer =
   | { readonly kind: 'load'; readonly golden: Golden }
   | { readonly kind: 'map'; readonly mapIndex: number; readonly errno: number };
 
-interface ChildAnswer {
+/** The child's raw answer for one job. */
+export interface ChildAnswer {
   uid: number;
   accepted?: boolean;
   errno?: number;
   log?: string;
+  /** log_true_size: the length the whole log needs, NUL included. */
+  trueSize?: number;
   mapIndex?: number;
   mapErrno?: number;
 }
 
+/** Options of a child load. */
+export interface ChildLoadOptions {
+  /** Run as nobody (default) or as this process's user. */
+  readonly asNobody?: boolean;
+  /** log_level (default BPF_LOG_LEVEL1 | BPF_LOG_STATS). */
+  readonly logLevel?: number;
+  /** A fixed log buffer (no retry on ENOSPC); default 1 MiB, grown on ENOSPC. */
+  readonly logSize?: number;
+  /** Per program, overriding `logSize`. */
+  readonly logSizes?: readonly number[];
+}
+
 /** The job the child reads: the code with each map reference's imm set to the map's index, and where to patch in its fd. */
-function jobOf(program: Program, progType: number): object {
+function jobOf(program: Program, progType: number, o: ChildLoadOptions): object {
   const index = new Map(program.maps.map((m, i) => [m.name, i]));
   const insns = relocateMaps(program, (name) => index.get(name) ?? 0);
   const slotOf: number[] = [];
@@ -73,7 +89,24 @@ function jobOf(program: Program, progType: number): object {
   return {
     progType, code: Buffer.from(encode(insns)).toString('hex'), patches,
     maps: program.maps.map((m) => ({ type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags })),
+    logLevel: o.logLevel, logSize: o.logSize,
   };
+}
+
+/**
+ * Run the child on a batch of programs (one process) and return its raw answers.
+ * Throws when the child fails, or does not run as nobody when asked to.
+ */
+export function childLoad(programs: readonly Program[], progType: number, o: ChildLoadOptions = {}): ChildAnswer[] {
+  const asNobody = o.asNobody ?? true;
+  const input = JSON.stringify(programs.map((p, i) => jobOf(p, progType, o.logSizes ? { ...o, logSize: o.logSizes[i] } : o)));
+  const ids = asNobody ? { uid: NOBODY, gid: NOBODY } : {};
+  const r = spawnSync(process.execPath, [CHILD], { input, ...ids, cwd: '/', env: { PATH: '/usr/bin:/bin' }, maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`loader child exited with ${r.status}: ${r.stderr}`);
+  const answers = JSON.parse(r.stdout) as ChildAnswer[];
+  for (const a of answers) if (asNobody && a.uid !== NOBODY) throw new Error(`unprivileged child ran as uid ${a.uid}`);
+  return answers;
 }
 
 /**
@@ -81,13 +114,7 @@ function jobOf(program: Program, progType: number): object {
  * Throws when the child fails or does not run unprivileged.
  */
 export function unprivilegedLoad(programs: readonly Program[], progType: number): UnprivAnswer[] {
-  const input = JSON.stringify(programs.map((p) => jobOf(p, progType)));
-  const r = spawnSync(process.execPath, [CHILD], { input, uid: NOBODY, gid: NOBODY, cwd: '/', env: { PATH: '/usr/bin:/bin' }, maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`unprivileged child exited with ${r.status}: ${r.stderr}`);
-  const answers = JSON.parse(r.stdout) as ChildAnswer[];
-  return answers.map((a) => {
-    if (a.uid !== NOBODY) throw new Error(`unprivileged child ran as uid ${a.uid}`);
+  return childLoad(programs, progType).map((a) => {
     if (a.mapErrno !== undefined) return { kind: 'map', mapIndex: a.mapIndex!, errno: a.mapErrno };
     const parsed = parseKernelLog(a.log ?? '');
     const accepted = a.accepted === true;
