@@ -47,7 +47,7 @@ const DEFS: readonly Def[] = [
   ['syscall', P.BPF_PROG_TYPE_SYSCALL],
   ['xdp.frags/devmap', P.BPF_PROG_TYPE_XDP, A.BPF_XDP_DEVMAP], ['xdp/devmap', P.BPF_PROG_TYPE_XDP, A.BPF_XDP_DEVMAP],
   ['xdp.frags/cpumap', P.BPF_PROG_TYPE_XDP, A.BPF_XDP_CPUMAP], ['xdp/cpumap', P.BPF_PROG_TYPE_XDP, A.BPF_XDP_CPUMAP],
-  ['xdp.frags', P.BPF_PROG_TYPE_XDP], ['xdp', P.BPF_PROG_TYPE_XDP],
+  ['xdp.frags', P.BPF_PROG_TYPE_XDP, A.BPF_XDP], ['xdp', P.BPF_PROG_TYPE_XDP, A.BPF_XDP],
   ['perf_event', P.BPF_PROG_TYPE_PERF_EVENT],
   ['lwt_in', P.BPF_PROG_TYPE_LWT_IN], ['lwt_out', P.BPF_PROG_TYPE_LWT_OUT],
   ['lwt_xmit', P.BPF_PROG_TYPE_LWT_XMIT], ['lwt_seg6local', P.BPF_PROG_TYPE_LWT_SEG6LOCAL],

@@ -211,6 +211,8 @@ describe.skipIf(!canBpf)('an llc object in the kernel', () => {
 /** libbpf (the system's libbpf.so.1) through koffi: open an object from memory, load it, list its programs' fds. */
 interface Libbpf {
   load(bytes: Uint8Array): { programs: Map<string, number>; close: () => void };
+  /** Program type and expected attach type libbpf gives each section at open (no load). */
+  types(bytes: Uint8Array): Map<string, [number, number]>;
 }
 
 function openLibbpf(): Libbpf | string {
@@ -229,6 +231,8 @@ function openLibbpf(): Libbpf | string {
   const sectionName = lib.func('const char *bpf_program__section_name(void *prog)');
   const progFd = lib.func('int bpf_program__fd(void *prog)');
   const closeObj = lib.func('void bpf_object__close(void *obj)');
+  const progType = lib.func('int bpf_program__type(void *prog)');
+  const attachType = lib.func('int bpf_program__expected_attach_type(void *prog)');
   setPrint(null);
   return {
     load(bytes) {
@@ -245,6 +249,16 @@ function openLibbpf(): Libbpf | string {
         if (fd >= 0) programs.set(sectionName(p) as string, fd);
       }
       return { programs, close: () => closeObj(obj) };
+    },
+    types(bytes) {
+      const obj = openMem(bytes, bytes.length, null) as unknown;
+      if (obj === null) throw new Error('libbpf: bpf_object__open_mem failed');
+      const out = new Map<string, [number, number]>();
+      for (let p = nextProgram(obj, null) as unknown; p !== null; p = nextProgram(obj, p) as unknown) {
+        out.set(sectionName(p) as string, [progType(p) as number, attachType(p) as number]);
+      }
+      closeObj(obj);
+      return out;
     },
   };
 }
@@ -311,6 +325,34 @@ describe.skipIf(!canBpf || typeof libbpf === 'string')('programFromObject agains
       }),
       { numRuns: 15, examples: [[{ global: [true, false, true], calls: [[2], [], []], entry: [0, 1] }]] },
     );
+  });
+
+  it('guesses program types from section names as libbpf does', () => {
+    const names = [
+      'socket', 'sk_reuseport', 'sk_reuseport/migrate', 'kprobe/do_unlinkat', 'kretprobe/do_unlinkat', 'uprobe/bin:f', 'uretprobe',
+      'ksyscall/openat', 'usdt/x', 'kprobe.multi/do_*', 'tc', 'classifier', 'action', 'tracepoint/syscalls/sys_enter_execve',
+      'tp/sched/sched_switch', 'raw_tracepoint/sys_enter', 'raw_tp/sys_enter', 'raw_tp.w/x', 'tp_btf/sched_switch',
+      'fentry/do_sys_open', 'fexit/do_sys_open', 'fmod_ret/x', 'fentry.s/x', 'iter/task', 'freplace/x', 'lsm/file_open', 'lsm_cgroup/x',
+      'syscall', 'xdp', 'xdp.frags', 'xdp/devmap', 'xdp/cpumap', 'xdp.frags/devmap', 'perf_event', 'lwt_in', 'lwt_out', 'lwt_xmit',
+      'lwt_seg6local', 'sockops', 'sk_skb/stream_parser', 'sk_skb/stream_verdict', 'sk_skb/verdict', 'sk_skb', 'sk_msg', 'lirc_mode2',
+      'flow_dissector', 'cgroup_skb/ingress', 'cgroup_skb/egress', 'cgroup/skb', 'cgroup/sock_create', 'cgroup/sock_release', 'cgroup/sock',
+      'cgroup/post_bind4', 'cgroup/post_bind6', 'cgroup/bind4', 'cgroup/bind6', 'cgroup/connect4', 'cgroup/connect6', 'cgroup/sendmsg4',
+      'cgroup/sendmsg6', 'cgroup/recvmsg4', 'cgroup/recvmsg6', 'cgroup/getpeername4', 'cgroup/getpeername6', 'cgroup/getsockname4',
+      'cgroup/getsockname6', 'cgroup/sysctl', 'cgroup/getsockopt', 'cgroup/setsockopt', 'cgroup/dev', 'struct_ops/x', 'sk_lookup', 'netfilter',
+    ];
+    const src = names.map((n, i) => `\t.section "${n}","ax",@progbits\n\t.globl p${i}\n\t.type p${i},@function\np${i}:\n\tr0 = 0\n\texit\n\t.size p${i}, .-p${i}\n`).join('');
+    const bytes = mc(src);
+    const theirs = (libbpf as Libbpf).types(bytes);
+    const ours = new Map(readBpfObject(bytes).programs.map((p) => [p.section, p]));
+    let compared = 0;
+    for (const [section, [type, attach]] of theirs) {
+      if (type === 0) continue; // a name this libbpf does not know
+      const p = ours.get(section)!;
+      expect([section, p.progType]).toEqual([section, type]);
+      expect([section, p.expectedAttachType ?? 0]).toEqual([section, attach]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(60);
   });
 
   it('links BTF-defined maps as libbpf does', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import {
   BPF_CGROUP_INET_INGRESS, BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_PROG_TYPE_SCHED_CLS,
-  BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_TRACING, BPF_PROG_TYPE_XDP, BPF_TRACE_FENTRY, encode,
+  BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_TRACING, BPF_PROG_TYPE_XDP, BPF_TRACE_FENTRY, BPF_XDP, encode,
 } from '../../src/isa/index.js';
 import { ElfError, programFromObject, programNames, progTypeFromSection, readBpfObject } from '../../src/isa/elf.js';
 import type { Program } from '../../src/isa/program.js';
@@ -207,8 +207,8 @@ const same = (a: Program, b: Program): void => {
 
 describe('progTypeFromSection', () => {
   it('reads section names as libbpf does', () => {
-    expect(progTypeFromSection('xdp')).toEqual({ progType: BPF_PROG_TYPE_XDP });
-    expect(progTypeFromSection('xdp_prog')).toEqual({ progType: BPF_PROG_TYPE_XDP });
+    expect(progTypeFromSection('xdp')).toEqual({ progType: BPF_PROG_TYPE_XDP, expectedAttachType: BPF_XDP });
+    expect(progTypeFromSection('xdp_prog')).toEqual({ progType: BPF_PROG_TYPE_XDP, expectedAttachType: BPF_XDP });
     expect(progTypeFromSection('socket')?.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
     expect(progTypeFromSection('socket1')?.progType).toBe(BPF_PROG_TYPE_SOCKET_FILTER);
     expect(progTypeFromSection('tracepoint/syscalls/sys_enter_execve')?.progType).toBe(BPF_PROG_TYPE_TRACEPOINT);
