@@ -1,3 +1,8 @@
+/**
+ * BPF objects compiled by llc (BTF-defined maps, static and global callees, .bss), loaded in
+ * the kernel, and the system libbpf as the oracle: the same objects loaded by libbpf must give
+ * the kernel the same xlated code, and libbpf must guess the same program types.
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
