@@ -101,11 +101,12 @@ export function clobber(env: Env, r: number): void {
   env.scratch.regs.add(r);
 }
 
-/** Map sizes for printing. */
-export function mapSizes(env: Env): (i: number) => { keySize: number; valueSize: number } {
+/** Map sizes and names for printing (the name as BPF_MAP_CREATE gets it: 15 characters of [A-Za-z0-9_.]). */
+export function mapSizes(env: Env): (i: number) => { keySize: number; valueSize: number; name?: string } {
   return (i) => {
     const m = env.maps[i];
-    return { keySize: m?.keySize ?? 0, valueSize: m?.valueSize ?? 0 };
+    const name = m?.name.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 15);
+    return { keySize: m?.keySize ?? 0, valueSize: m?.valueSize ?? 0, ...(name ? { name } : {}) };
   };
 }
 

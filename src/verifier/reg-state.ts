@@ -124,7 +124,7 @@ export function regTypeStr(r: Pick<RegState, 'type' | 'maybeNull' | 'rdonly' | '
 }
 
 /** Map key/value sizes for printing, by map index. */
-export type MapSizes = (map: number) => { keySize: number; valueSize: number };
+export type MapSizes = (map: number) => { keySize: number; valueSize: number; name?: string };
 
 /** The kernel's verbose_snum: decimal within [S16_MIN, S16_MAX], else `%#llx` of the 64-bit image. */
 export function snum(x: bigint): string {
@@ -183,7 +183,7 @@ export function formatReg(r: RegState, mapSizes: MapSizes, frameno = 0): string 
   if (r.refObjId) parts.push(`ref_obj_id=${r.refObjId}`);
   if (r.type === 'map_ptr' || r.type === 'map_key' || r.type === 'map_value') {
     const m = mapSizes(r.map);
-    parts.push(`ks=${m.keySize},vs=${m.valueSize}`);
+    parts.push(`${m.name ? `map=${m.name},` : ''}ks=${m.keySize},vs=${m.valueSize}`);
   }
   if (r.type !== 'scalar' && r.off) parts.push(`off=${snum(BigInt(r.off))}`);
   if (isPktPointer(r)) parts.push(`r=${unum(BigInt(r.range))}`);
