@@ -218,6 +218,8 @@ interface Libbpf {
   load(bytes: Uint8Array): { programs: Map<string, number>; close: () => void };
   /** Program type and expected attach type libbpf gives each section at open (no load). */
   types(bytes: Uint8Array): Map<string, [number, number]>;
+  /** The maps libbpf reads at open: name, type, key size, value size, max entries, flags. */
+  maps(bytes: Uint8Array): [string, number, number, number, number, number][];
 }
 
 function openLibbpf(): Libbpf | string {
@@ -238,6 +240,10 @@ function openLibbpf(): Libbpf | string {
   const closeObj = lib.func('void bpf_object__close(void *obj)');
   const progType = lib.func('int bpf_program__type(void *prog)');
   const attachType = lib.func('int bpf_program__expected_attach_type(void *prog)');
+  const nextMap = lib.func('void *bpf_object__next_map(void *obj, void *map)');
+  const mapFields = ['int bpf_map__type', 'uint32_t bpf_map__key_size', 'uint32_t bpf_map__value_size', 'uint32_t bpf_map__max_entries', 'uint32_t bpf_map__map_flags']
+    .map((f) => lib.func(`${f}(void *map)`));
+  const mapName = lib.func('const char *bpf_map__name(void *map)');
   setPrint(null);
   return {
     load(bytes) {
@@ -261,6 +267,17 @@ function openLibbpf(): Libbpf | string {
       const out = new Map<string, [number, number]>();
       for (let p = nextProgram(obj, null) as unknown; p !== null; p = nextProgram(obj, p) as unknown) {
         out.set(sectionName(p) as string, [progType(p) as number, attachType(p) as number]);
+      }
+      closeObj(obj);
+      return out;
+    },
+    maps(bytes) {
+      const obj = openMem(bytes, bytes.length, null) as unknown;
+      if (obj === null) throw new Error('libbpf: bpf_object__open_mem failed');
+      const out: [string, number, number, number, number, number][] = [];
+      for (let m = nextMap(obj, null) as unknown; m !== null; m = nextMap(obj, m) as unknown) {
+        const [type, key, value, entries, flags] = mapFields.map((f) => f(m) as number);
+        out.push([mapName(m) as string, type!, key!, value!, entries!, flags!]);
       }
       closeObj(obj);
       return out;
@@ -329,6 +346,21 @@ describe.skipIf(!canBpf || typeof libbpf === 'string')('programFromObject agains
         compare(mc(src));
       }),
       { numRuns: 15, examples: [[{ global: [true, false, true], calls: [[2], [], []], entry: [0, 1] }]] },
+    );
+  });
+
+  it('reads BTF-defined maps as libbpf does', () => {
+    const specArb = fc.record({
+      type: fc.constantFrom(1, 2, 5, 6, 9, 10), maxEntries: fc.integer({ min: 1, max: 5000 }),
+      keySize: fc.integer({ min: 1, max: 64 }), valueSize: fc.integer({ min: 1, max: 300 }), flags: fc.constantFrom(0, 1, 0x400),
+    });
+    fc.assert(
+      fc.property(fc.array(specArb, { minLength: 1, maxLength: 3 }), (specs) => {
+        const bytes = llcObject(specs);
+        const theirs = (libbpf as Libbpf).maps(bytes);
+        expect(readBpfObject(bytes).maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries, m.flags])).toEqual(theirs);
+      }),
+      { numRuns: 10 },
     );
   });
 
