@@ -376,6 +376,13 @@ count:
     be[5] = 2;
     expect(err(be)).toMatch(/big-endian ELF \(bpfeb\) is not supported/);
     expect(err(Uint8Array.from([1, 2, 3]))).toMatch(/not an ELF file/);
+    const shoff = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(40, true));
+    const badName = bytes.slice();
+    new DataView(badName.buffer).setUint32(shoff + 64 * 2, 0xfff0, true); // sh_name of section 2
+    expect(err(badName)).toMatch(/section 2 \(header at offset 0x[0-9a-f]+\) name: string offset 0xfff0 is outside '\.shstrtab'/);
+    const badOffset = bytes.slice();
+    new DataView(badOffset.buffer).setUint32(shoff + 64 * 3 + 24, 0x7fff_0000, true); // sh_offset of section 3
+    expect(err(badOffset)).toMatch(/section 3 \(header at offset 0x[0-9a-f]+\): data at offset 0x7fff0000 of \d+ bytes runs past the end of the file/);
   });
 
   it('names the relocation that is on the wrong instruction or of an unknown type', () => {
