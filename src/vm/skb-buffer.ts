@@ -141,6 +141,20 @@ export class SkbBuffer {
     this.kHeadroom -= n;
   }
 
+  /**
+   * memmove(data + to, data + from, n) as the kernel does it: not limited to skb->len, so bytes
+   * past the tail (left there by a trim) can come back, as they do in the kernel's buffer.
+   */
+  moveData(to: number, from: number, n: number): void {
+    const src = Math.min(this.head + from, this.buf.length);
+    this.buf.copyWithin(this.head + to, src, Math.min(src + n, this.buf.length));
+  }
+
+  /** memset(data + at, 0, n), likewise not limited to skb->len. */
+  zeroData(at: number, n: number): void {
+    this.buf.fill(0, Math.min(this.head + at, this.buf.length), Math.min(this.head + at + n, this.buf.length));
+  }
+
   /** __skb_pull: move data `n` bytes forward. */
   pull(n: number): void {
     this.head += n;

@@ -38,9 +38,8 @@ function netHdrPush(skb: SkbBuffer, off: number, len: number): void {
   const transSame = skb.transportAtNetwork;
   const mac = skb.macOffset, net = skb.networkOffset;
   skb.push(len);
-  const p = skb.bytes();
-  p.copyWithin(0, len, len + off);
-  p.fill(0, off, off + len);
+  skb.moveData(0, len, off);
+  skb.zeroData(off, len);
   // offsets relative to the new data: the mac and network headers moved back with the pushed bytes
   skb.setHeaders(mac, net);
   if (transSame) skb.transportToNetwork();
@@ -187,7 +186,6 @@ export function registerRoomHelpers(reg: HelperRegistry): void {
 function netGrow(skb: SkbBuffer, off: number, len: number, flags: bigint): number {
   const innerMacLen = Number((flags >> ENCAP_L2_SHIFT) & 0xffn);
   const encap = (flags & ENCAP_L3_MASK) !== 0n;
-  skb.cow(len);
   if (encap) {
     if ((flags & ENCAP_L3_MASK) === ENCAP_L3_MASK) return -EINVAL;
     if ((flags & BPF_F_ADJ_ROOM_ENCAP_L4_GRE) !== 0n && (flags & BPF_F_ADJ_ROOM_ENCAP_L4_UDP) !== 0n) return -EINVAL;
@@ -195,6 +193,8 @@ function netGrow(skb: SkbBuffer, off: number, len: number, flags: bigint): numbe
     if (skb.encapsulation) return -EALREADY;
     if (innerMacLen > len) return -EINVAL;
   }
+  // skb_cow_head after the flag checks (measured: a refused encap flag leaves the headroom alone)
+  skb.cow(len);
   const macLen = skb.macHeaderLen;
   netHdrPush(skb, off, len);
   if (encap) {
