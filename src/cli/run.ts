@@ -56,8 +56,8 @@ registerCommand((program, io) => {
     .option('--max-insns <n>', 'instruction budget', '1000000')
     .option('--engine <name>', 'interpreter (default) or compiled (WebAssembly, same results)')
     .option('--trace', 'print each executed instruction with the registers it wrote')
-    .option('--json', 'print one JSON object: r0, insns, output, perf, ringbuf')
-    .addHelpText('after', '\nExamples:\n  tsbpf-asm run prog.s --mem "01 02 03 04"\n  tsbpf-asm run xdp.s --prog-type xdp --data-file packet.bin --json\n')
+    .option('--json', 'print one JSON object: r0, insns, output, perf, ringbuf, and packet (the packet after the run, as BPF_PROG_TEST_RUN data_out, hex)')
+    .addHelpText('after', '\nExamples:\n  tsbpf-asm run prog.s --mem "01 02 03 04"\n  tsbpf-asm run xdp.s --prog-type xdp --data-file packet.bin --json\n  tsbpf-asm run nat.s --prog-type sched_cls --data-file packet.bin --json   # packet: the rewritten frame\n')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.memFile !== undefined) throw new UsageError('--mem and --mem-file are exclusive');
       const maxInsns = positiveIntOption('--max-insns', opts.maxInsns ?? '1000000');

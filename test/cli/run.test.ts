@@ -55,6 +55,14 @@ describe('tsbpf-asm run', () => {
     expect(JSON.parse(r.out)).toMatchObject({ r0: '0x2', packet: 'ab02' });
   });
 
+  it('shows the packet a sched_cls program rewrote with bpf_skb_store_bytes and bpf_skb_change_tail in JSON', async () => {
+    const src = put('nat.s', 'r6 = r1\n*(u16 *)(r10 - 2) = 0xbbaa\nr1 = r6\nr2 = 1\nr3 = r10\nr3 += -2\nr4 = 2\nr5 = 0\ncall bpf_skb_store_bytes\nr1 = r6\nr2 = 16\nr3 = 0\ncall bpf_skb_change_tail\nr0 = *(u32 *)(r6 + 0)\nexit\n');
+    const frame = Uint8Array.from({ length: 14 }, (_x, i) => i);
+    const r = await cli('run', src, '--prog-type', 'sched_cls', '--data-file', put('frame.bin', frame), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ r0: '0x10', packet: '00aabb030405060708090a0b0c0d0000' });
+  });
+
   it('reports a fault as error: ... with exit 1', async () => {
     const r = await cli('run', put('f.s', 'r0 = *(u64 *)(r10 + 8)\nexit\n'));
     expect(r.code).toBe(1);
