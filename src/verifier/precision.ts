@@ -178,9 +178,11 @@ const NO_SLOTS: Set<number>[] = [new Set(), new Set(), new Set(), new Set(), new
 
 function newBacktrack(env: Env, withSlots = false): Backtrack {
   const n = env.cur.frames.length;
-  const regs = n === 1 ? [0] : new Array<number>(n).fill(0);
-  // Slot sets are only written when a spill/fill is met; share empty ones until then.
-  const slots = withSlots ? Array.from({ length: n }, () => new Set<number>()) : NO_SLOTS.slice(0, n).map((x) => (x.size ? new Set<number>() : x));
+  if (n === 1 && !withSlots) return { frame: 0, regs: [0], slots: [NO_SLOTS[0]!] };
+  const regs = new Array<number>(n).fill(0);
+  // Slot sets are only written when a spill/fill is met (addSlot); share the empty ones until then.
+  const slots: Set<number>[] = [];
+  for (let i = 0; i < n; i++) slots.push(withSlots ? new Set<number>() : NO_SLOTS[i]!);
   return { frame: n - 1, regs, slots };
 }
 
