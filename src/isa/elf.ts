@@ -190,10 +190,11 @@ function readMaps(elf: ElfFile): { maps: MapDef[]; mapSymbols: BpfMapSymbol[] } 
     }
     const where = { section: sec.name, fileOffset: sec.offset };
     if (sec.type === SHT_NOBITS && syms.length > 0) throw new ElfError(`section 'maps' has no contents (SHT_NOBITS): map '${syms[0]!.name}' has type 0`, where);
+    if (sec.type !== SHT_PROGBITS && syms.length > 0) throw new ElfError(`section 'maps' has type ${sec.type}, not SHT_PROGBITS`, where);
     for (let i = 0; i < syms.length; i++) {
       const s = syms[i]!;
       const end = syms[i + 1]?.value ?? sec.size;
-      if (end === s.value) throw new ElfError(`section 'maps': maps '${s.name}' and '${syms[i + 1]!.name}' are at the same offset ${hex(s.value)}`, where);
+      if (i + 1 < syms.length && end === s.value) throw new ElfError(`section 'maps': maps '${s.name}' and '${syms[i + 1]!.name}' are at the same offset ${hex(s.value)}`, where);
       if (s.value + BPF_MAP_DEF_SIZE > end || s.value + BPF_MAP_DEF_SIZE > sec.size) {
         throw new ElfError(`section 'maps': map '${s.name}' at offset ${hex(s.value)} has ${Math.max(0, Math.min(end, sec.size) - s.value)} bytes, struct bpf_map_def needs ${BPF_MAP_DEF_SIZE}`, where);
       }
