@@ -17,7 +17,7 @@ import { ElfError } from './elf-error.js';
 import { definedInSection, R_BPF_64_32, R_BPF_64_64, R_BPF_NONE, relocationTypeName, STT_SECTION, type ElfRel, type ElfSymbol } from './elf-read.js';
 import type { BpfCodeSection, BpfFunction, BpfObject, BpfProgramEntry } from './elf.js';
 import { progTypeFromSection } from './elf-sections.js';
-import { slotIndices, type Insn } from './insn.js';
+import type { Insn } from './insn.js';
 import type { Program, ProgramSymbol } from './program.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
