@@ -112,7 +112,12 @@ export class SkbBuffer {
 
   /** Point the transport header at the network header. */
   transportToNetwork(): void {
-    this.transport = (this.kHeadroom + this.networkOffset) & 0xffff;
+    this.setTransportOffset(this.networkOffset);
+  }
+
+  /** skb_set_transport_header: `off` bytes after data. */
+  setTransportOffset(off: number): void {
+    this.transport = (this.kHeadroom + off) & 0xffff;
   }
 
   /**

@@ -33,7 +33,19 @@ export const STACK_BYTES = 32;
 
 const u64 = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: 0xffffn }), fc.bigInt({ min: 0n, max: 0xffffffffn }));
 const flagBits = (bits: number[]): fc.Arbitrary<bigint> => fc.subarray(bits).map((b) => b.reduce((f, x) => f | (1n << BigInt(x)), 0n));
-const pktOff = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 90 }) }, { weight: 1, arbitrary: fc.constantFrom(0x7fffffff, 0x80000000, 0xffffffff, 0xfffe, 0x10000, 0x10001) });
+const pktOff = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 90 }) },
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 30 }).map((n) => 2 * n) },
+  { weight: 1, arbitrary: fc.constantFrom(0x7fffffff, 0x80000000, 0xffffffff, 0xfffe, 0x10000, 0x10001) },
+);
+/** adjust_room flags: valid encapsulations and decapsulations, random bit sets, unknown bits. */
+const ADJ = { gso: 1n, v4: 2n, v6: 4n, gre: 8n, udp: 16n, nocsum: 32n, eth: 64n, d4: 128n, d6: 256n, l2: (n: bigint) => n << 56n };
+const adjustFlags: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0n) },
+  { weight: 4, arbitrary: fc.constantFrom(ADJ.gso, ADJ.nocsum, ADJ.v4 | ADJ.udp, ADJ.v6 | ADJ.gre, ADJ.v4 | ADJ.eth | ADJ.l2(14n), ADJ.v6 | ADJ.udp | ADJ.l2(4n), ADJ.v4 | ADJ.l2(40n), ADJ.d4, ADJ.d6, ADJ.d4 | ADJ.nocsum) },
+  { weight: 2, arbitrary: fc.tuple(flagBits([0, 1, 2, 3, 4, 5, 6, 7, 8]), fc.constantFrom(0n, 14n, 4n, 60n)).map(([f, l2]) => f | ADJ.l2(l2)) },
+  { weight: 1, arbitrary: fc.constantFrom(1n << 9n, 1n << 20n) },
+);
 
 /** Steps a tc (sched_cls) program may take. */
 export const tcStepArb: fc.Arbitrary<NetStep> = fc.oneof(
@@ -52,9 +64,9 @@ export const tcStepArb: fc.Arbitrary<NetStep> = fc.oneof(
   fc.constant({ h: 'vlan_pop' as const }),
   fc.record({
     h: fc.constant('adjust_room' as const),
-    diff: fc.oneof(fc.integer({ min: -48, max: 48 }), fc.constantFrom(-20, 20, -40, 40, 0x1000, -0x1000, 0xfff)),
+    diff: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -48, max: 48 }) }, { weight: 2, arbitrary: fc.constantFrom(-20, 20, -40, 40, 8, -8) }, { weight: 1, arbitrary: fc.constantFrom(0x1000, -0x1000, 0xfff) }),
     mode: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: fc.constant(2) }),
-    flags: fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 3, arbitrary: fc.tuple(flagBits([0, 1, 2, 3, 4, 5, 6, 7, 8]), fc.constantFrom(0n, 14n, 4n, 60n)).map(([f, l2]) => f | (l2 << 56n)) }, { weight: 1, arbitrary: fc.constantFrom(1n << 9n, 1n << 20n) }),
+    flags: adjustFlags,
   }),
   fc.record({ h: fc.constant('change_proto' as const), proto: fc.constantFrom(0x0008, 0xdd86, 0x0081, 0x1234), flags: fc.oneof({ weight: 5, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.constant(1n) }) }),
   fc.record({ h: fc.constant('set_hash' as const), v: fc.integer({ min: 0, max: 0xffffffff }), recalc: fc.boolean() }),

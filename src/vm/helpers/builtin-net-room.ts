@@ -200,6 +200,10 @@ function netGrow(skb: SkbBuffer, off: number, len: number, flags: bigint): numbe
   if (encap) {
     skb.encapsulation = true;
     skb.setHeaders(skb.macOffset, macLen);
+    // an L4 tunnel header follows the new outer IP header
+    if ((flags & (BPF_F_ADJ_ROOM_ENCAP_L4_GRE | BPF_F_ADJ_ROOM_ENCAP_L4_UDP)) !== 0n) {
+      skb.setTransportOffset(macLen + ((flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) !== 0n ? 40 : 20));
+    }
     if (skb.protocol === ETH_P_IP && (flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) !== 0n) skb.protocol = ETH_P_IPV6;
     else if (skb.protocol === ETH_P_IPV6 && (flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV4) !== 0n) skb.protocol = ETH_P_IP;
   }
