@@ -12,6 +12,7 @@ import {
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumToString } from './tnum.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
 import { markPrecise } from './precision.js';
+import { unprivCtxDenied } from './unpriv.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
@@ -286,7 +287,7 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
     if (r.off < 0) fail(`negative offset ctx ptr R${regno} off=${r.off} disallowed`);
     if (r.off) fail(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
     if (!tnumIsConst(r.varOff) || r.varOff.value !== 0n) fail(`variable ctx access var_off=${tnumToString(r.varOff)} disallowed`);
-    const acc = ctxAccess(env.progType, full, size, write);
+    const acc = env.privileged || !unprivCtxDenied(env.progType, full, write) ? ctxAccess(env.progType, full, size, write) : null;
     if (!acc) fail(`invalid bpf_context access off=${full} size=${size}`);
     if (!write && valueReg >= 0) {
       if (acc.regType === 'scalar') rs[valueReg] = unknownScalar();

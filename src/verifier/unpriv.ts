@@ -6,6 +6,7 @@
  */
 import type { AluInsn, MapDef } from '../isa/index.js';
 import { mapTypeName } from '../isa/map-types.js';
+import { progTypeName } from '../isa/prog-types.js';
 import { fail, type Env } from './env.js';
 import type { RegState } from './reg-state.js';
 import { copyState } from './state.js';
@@ -33,6 +34,24 @@ export function unprivMapProblem(maps: readonly MapDef[]): string | null {
   const m = maps.find((d) => !UNPRIV_MAP_TYPES.has(d.type));
   if (!m) return null;
   return `map '${m.name}': BPF_MAP_CREATE of a ${mapTypeName(m.type)} map needs CAP_BPF or CAP_NET_ADMIN (EPERM, before BPF_PROG_LOAD)`;
+}
+
+/** Program types BPF_PROG_LOAD takes without CAP_BPF: socket_filter and cgroup_skb (checked on 6.18 for types 1..32 as nobody). */
+export const UNPRIV_PROG_TYPES: ReadonlySet<number> = new Set([1, 8]);
+
+/** The rejection for a program type an unprivileged loader cannot load (EPERM before the verifier runs), or null. */
+export function unprivProgTypeProblem(progType: number): string | null {
+  if (UNPRIV_PROG_TYPES.has(progType)) return null;
+  return `EPERM: a ${progTypeName(progType)} program needs CAP_BPF (without it only socket_filter and cgroup_skb load; the kernel writes no log)`;
+}
+
+/**
+ * cg_skb_is_valid_access without CAP_BPF: `__sk_buff` data / data_end cannot be read and tstamp
+ * cannot be written (the kernel's `invalid bpf_context access`).
+ */
+export function unprivCtxDenied(progType: number, off: number, write: boolean): boolean {
+  if (progType !== 8) return false;
+  return (off >= 76 && off < 84) || (write && off >= 152 && off < 160);
 }
 
 /** BPF_MAXINSNS: the instruction count limit of BPF_PROG_LOAD without CAP_BPF (E2BIG, no log). */

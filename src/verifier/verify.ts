@@ -9,7 +9,7 @@ import type { Env } from './env.js';
 import { VerifierLog } from './log.js';
 import { initialState } from './state.js';
 import { Reject, type VerifyOptions, type VerifyResult } from './types.js';
-import { BPF_MAXINSNS, SUBPROG_CALLS_PROHIBITED, unprivMapProblem } from './unpriv.js';
+import { BPF_MAXINSNS, SUBPROG_CALLS_PROHIBITED, unprivMapProblem, unprivProgTypeProblem } from './unpriv.js';
 
 function toSlots(insns: readonly Insn[]): Slots {
   const out: (Insn | null)[] = [];
@@ -99,6 +99,9 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
   if (!privileged && slots.length > BPF_MAXINSNS) {
     return reject(0, `E2BIG: ${slots.length} insns exceed BPF_MAXINSNS (${BPF_MAXINSNS}) for an unprivileged loader (the kernel writes no log)`);
   }
+  const progTypeOf = options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
+  const typeProblem = privileged ? null : unprivProgTypeProblem(progTypeOf);
+  if (typeProblem) return reject(0, typeProblem);
   let env: Env | undefined;
   try {
     if (!privileged) {

@@ -16,10 +16,11 @@ import { UNPRIV_RATCHET } from './thresholds.js';
 
 // Our verifier with `privileged: false` against Linux loading the same programs as nobody
 // (kernel.unprivileged_bpf_disabled lowered to 0 for the loads, then restored). Only socket
-// filters load without capabilities, so every program is loaded as one: the hand-written
-// unprivileged corpus (`unpriv/`), the whole verifier corpus retyped, and random programs.
+// filters and cgroup_skb programs load without capabilities, so every program is loaded as each:
+// the hand-written unprivileged corpus (`unpriv/`), the whole verifier corpus retyped, and random programs.
 // Rewrites unpriv-disagreements.md.
 const SOCKET_FILTER = 1;
+const CGROUP_SKB = 8;
 const why = unprivUnavailableReason();
 if (why) console.log(`skip: unprivileged verifier comparison: ${why}`);
 
@@ -33,30 +34,33 @@ function unprivCorpus(): CorpusProgram[] {
 const asSocketFilter = (c: CorpusProgram): CorpusProgram => ({ ...c, program: { ...c.program, progType: SOCKET_FILTER } });
 
 /** `call id; r0 = 0; exit`. */
-function callOnly(id: number): Program {
+function callOnly(id: number, progType = SOCKET_FILTER): Program {
   const b = new Uint8Array(24);
   b[0] = 0x85;
   new DataView(b.buffer).setInt32(4, id, true);
   b[8] = 0xb7;
   b[16] = 0x95;
-  return programOf(decode(b), { progType: SOCKET_FILTER });
+  return programOf(decode(b), { progType });
 }
 
 const runs = Number(process.env['TSBPF_UNPRIV_RUNS'] ?? UNPRIV_RATCHET.randomRuns);
-const ours = (p: Program) => verify(p, { progType: SOCKET_FILTER, privileged: false, logLevel: 0 });
+const ours = (p: Program) => verify(p, { progType: p.progType ?? SOCKET_FILTER, privileged: false, logLevel: 0 });
 
 describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as nobody)', () => {
   let rows: ComparisonRow[] = [];
   let corpus: CorpusProgram[] = [];
-  let helperRows: { id: number; kernel: boolean; ours: boolean }[] = [];
+  let helperRows: { id: number; type: number; kernel: boolean; ours: boolean }[] = [];
   let tracepoint: UnprivAnswer | undefined;
   let mapRows: { type: number; kernelEperm: boolean; oursRefuses: boolean }[] = [];
+  let typeRows: { type: number; kernelEperm: boolean; oursRefuses: boolean }[] = [];
 
   beforeAll(() => {
     const hand = unprivCorpus();
     const random = fc.sample(genProgramArb(8), { numRuns: runs, seed: UNPRIV_RATCHET.seed })
       .map((g, i): CorpusProgram => ({ name: `random/u${String(i).padStart(3, '0')}`, family: 'random', program: buildProgram(g) }));
-    corpus = [...hand, ...loadCorpus(), ...random].map(asSocketFilter);
+    const all = [...hand, ...loadCorpus(), ...random];
+    const asCgroupSkb = (c: CorpusProgram): CorpusProgram => ({ ...c, name: `cgroup_skb:${c.name}`, program: { ...c.program, progType: CGROUP_SKB } });
+    corpus = [...all.map(asSocketFilter), ...all.map(asCgroupSkb)];
     const helpers = helperProtos().map((p) => p.id);
     const restore = allowUnprivilegedBpf();
     let answers: UnprivAnswer[];
@@ -72,10 +76,23 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
       ...callOnly(7), maps: [{ name: 'm', type, keySize, valueSize, maxEntries, flags: 0 }],
     }));
     try {
-      answers = unprivilegedLoad(corpus.map((c) => c.program), SOCKET_FILTER);
-      helperAnswers = unprivilegedLoad(helpers.map(callOnly), SOCKET_FILTER);
+      answers = [
+        ...unprivilegedLoad(corpus.filter((c) => c.program.progType === SOCKET_FILTER).map((c) => c.program), SOCKET_FILTER),
+        ...unprivilegedLoad(corpus.filter((c) => c.program.progType === CGROUP_SKB).map((c) => c.program), CGROUP_SKB),
+      ];
+      helperAnswers = [
+        ...unprivilegedLoad(helpers.map((id) => callOnly(id)), SOCKET_FILTER),
+        ...unprivilegedLoad(helpers.map((id) => callOnly(id, CGROUP_SKB)), CGROUP_SKB),
+      ];
       mapAnswers = unprivilegedLoad(mapProgs, SOCKET_FILTER);
-      [tracepoint] = unprivilegedLoad([programOf(decode(new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0])))], 5);
+      const ret0 = programOf(decode(new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0])));
+      [tracepoint] = unprivilegedLoad([ret0], 5);
+      // `r0 = 0; exit` as every program type our model knows (BPF_PROG_TYPE_* 1..32).
+      typeRows = Array.from({ length: 32 }, (_, i) => i + 1).map((type) => {
+        const [a] = unprivilegedLoad([ret0], type);
+        const r = verify({ ...ret0, progType: type }, { progType: type, privileged: false });
+        return { type, kernelEperm: a!.kind === 'load' && a!.golden.errno === 1 && a!.golden.errorLines.length === 0, oursRefuses: /^EPERM/.test(r.error?.message ?? '') };
+      });
     } finally {
       restore();
     }
@@ -87,11 +104,11 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
     });
     rows = compareCorpus(corpus, goldens, ours);
     const cannot = (log: string): boolean => /cannot use helper/.test(log);
-    helperRows = helpers.map((id, i) => {
-      const a = helperAnswers[i]!;
-      const r = ours(callOnly(id));
-      return { id, kernel: a.kind === 'load' && !cannot(a.golden.errorLines.join('\n')), ours: !cannot(r.error?.message ?? '') };
-    });
+    helperRows = [SOCKET_FILTER, CGROUP_SKB].flatMap((type, t) => helpers.map((id, i) => {
+      const a = helperAnswers[t * helpers.length + i]!;
+      const r = ours(callOnly(id, type));
+      return { id, type, kernel: a.kind === 'load' && !cannot(a.golden.errorLines.join('\n')), ours: !cannot(r.error?.message ?? '') };
+    }));
     mapRows = mapSpecs.map(([type], i) => {
       const a = mapAnswers[i]!;
       return { type, kernelEperm: a.kind === 'map' && a.errno === 1, oursRefuses: /needs CAP_BPF/.test(ours(mapProgs[i]!).error?.message ?? '') };
@@ -100,18 +117,19 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
     const title = 'unprivileged verifier vs kernel (as nobody)';
     console.log(formatFigures(f, title));
     const helperDiff = helperRows.filter((h) => h.kernel !== h.ours);
-    console.log(`  helper availability    ${helpers.length - helperDiff.length}/${helpers.length} helpers of our model agree`);
+    console.log(`  helper availability    ${helperRows.length - helperDiff.length}/${helperRows.length} (helper, type) pairs of our model agree`);
     console.log(`  map types              ${mapRows.filter((m) => m.kernelEperm === m.oursRefuses).length}/${mapRows.length} agree (${mapRows.filter((m) => m.kernelEperm).length} refused with EPERM)`);
     const report = `${disagreementReport(rows, corpus, title, [
       '# Unprivileged verifier disagreements with the Linux kernel', '',
       'Regenerated by `npx vitest run test/verifier/kernel-unpriv.test.ts` (root: it lowers `kernel.unprivileged_bpf_disabled`',
       'to 0 for the loads and restores it). The kernel side is BPF_PROG_LOAD as nobody (uid 65534) through',
       '`kernel/unpriv-child.mjs`; ours is `verify(program, { privileged: false })`. Every program is loaded as a socket',
-      'filter: `unpriv/...` are `test/verifier/unpriv/*.s`, `hand/` and `gen/` the verifier corpus retyped, `random/` the',
+      'filter and (names prefixed `cgroup_skb:`) as a cgroup_skb program, the two types that load without capabilities:',
+      '`unpriv/...` are `test/verifier/unpriv/*.s`, `hand/` and `gen/` the verifier corpus retyped, `random/` the',
       `generator's arbitrary (seed ${UNPRIV_RATCHET.seed}, ${runs} programs).`,
-      ...(helperDiff.length ? ['', `Helper availability differs for: ${helperDiff.map((h) => `#${h.id} (kernel ${h.kernel ? 'allows' : 'refuses'})`).join(', ')}`] : []),
+      ...(helperDiff.length ? ['', `Helper availability differs for: ${helperDiff.map((h) => `#${h.id} in type ${h.type} (kernel ${h.kernel ? 'allows' : 'refuses'})`).join(', ')}`] : []),
     ])}`;
-    const handRows = rows.filter((r) => r.name.startsWith('unpriv/'));
+    const handRows = rows.filter((r) => r.name.includes('unpriv/'));
     const answer = (g: Golden): string => (g.verdict === 'accepted' ? 'accepted' : `rejected${g.insn !== null ? ` at ${g.insn}` : ''}: ${g.message ?? '(no message)'}`);
     const table = [
       '', `## The hand-written unprivileged corpus: the kernel's answers (${handRows.length})`, '',
@@ -140,9 +158,14 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
   });
 
   it('the hand-written unprivileged corpus: every verdict and message as the kernel', () => {
-    const hand = rows.filter((r) => r.name.startsWith('unpriv/'));
-    expect(hand.length).toBeGreaterThan(40);
+    const hand = rows.filter((r) => r.name.includes('unpriv/'));
+    expect(hand.length).toBeGreaterThan(80);
     expect(hand.filter((r) => !r.sameVerdict || (r.kernel.verdict === 'rejected' && !r.sameMessage)).map((r) => r.name)).toEqual([]);
+  });
+
+  it('program types: only those BPF_PROG_LOAD refuses to nobody (EPERM, no log) are refused by us as such', () => {
+    expect(typeRows.filter((t) => !t.kernelEperm).map((t) => t.type)).toEqual([SOCKET_FILTER, CGROUP_SKB]);
+    expect(typeRows.filter((t) => t.kernelEperm !== t.oursRefuses).map((t) => t.type)).toEqual([]);
   });
 
   it('map types an unprivileged loader cannot create: refused by us exactly where BPF_MAP_CREATE says EPERM', () => {
@@ -151,6 +174,6 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
   });
 
   it('helper availability without CAP_BPF / CAP_PERFMON matches the kernel for every helper we model', () => {
-    expect(helperRows.filter((h) => h.kernel !== h.ours).map((h) => h.id)).toEqual([]);
+    expect(helperRows.filter((h) => h.kernel !== h.ours).map((h) => `${h.id}/${h.type}`)).toEqual([]);
   });
 });
