@@ -5,7 +5,8 @@
  * The same child, run as root, loads with a log buffer of an exact size (`childLoad`).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from '../../../src/isa/encode.js';
@@ -36,14 +37,47 @@ export function unprivUnavailableReason(): string | null {
   return null;
 }
 
+const LOCK = join(tmpdir(), 'tsbpf-unprivileged-bpf.lock');
+
+/** Serialise the sysctl flip across test processes (two interleaved runs would restore 0). */
+function lock(): void {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A holder that died long ago left it behind.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${LOCK}: held by another run for over a minute`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
 /**
- * Lower `unprivileged_bpf_disabled` to 0; returns the function that restores the old value.
+ * Lower `unprivileged_bpf_disabled` to 0 (under a lock shared by test processes); returns the
+ * function that restores the old value and releases the lock.
  * @example const restore = allowUnprivilegedBpf(); try { ... } finally { restore(); }
  */
 export function allowUnprivilegedBpf(): () => void {
-  const old = readFileSync(SYSCTL, 'utf8').trim();
-  writeFileSync(SYSCTL, '0');
-  return () => writeFileSync(SYSCTL, old);
+  lock();
+  let old: string;
+  try {
+    old = readFileSync(SYSCTL, 'utf8').trim();
+    writeFileSync(SYSCTL, '0');
+  } catch (e) {
+    rmSync(LOCK, { recursive: true, force: true });
+    throw e;
+  }
+  return () => {
+    try {
+      writeFileSync(SYSCTL, old);
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  };
 }
 
 /** What the unprivileged child answered for one program. */
