@@ -8,12 +8,13 @@ import type { Insn } from '../isa/index.js';
 import { helperAllowed, helperProto } from '../isa/helper-protos.js';
 
 /** Registers a helper call reads: its declared arguments (all five when unknown or not allowed here). */
-function helperUses(id: number, progType: number): number {
+function helperUses(id: number, progType: number, privileged: boolean): number {
   const p = helperProto(id);
-  const n = p && helperAllowed(p, progType) ? p.args.length : 5;
+  const n = p && helperAllowed(p, progType, privileged) && (privileged || !CAP_GATED_HELPERS.has(id)) ? p.args.length : 5;
   return ((1 << (n + 1)) - 1) & ~1;
 }
 import { Reject } from './types.js';
+import { CAP_GATED_HELPERS } from './unpriv.js';
 
 /** The program as the kernel indexes it: one entry per 8-byte slot (null for lddw's second half). */
 export type Slots = readonly (Insn | null)[];
@@ -185,7 +186,7 @@ export function checkCfg(slots: Slots, subprogs: number[], privileged: boolean, 
  * Registers live before each slot (compute_live_registers), as a bit mask of r0..r9.
  * A backward data-flow over the same successors as check_cfg.
  */
-export function liveRegisters(slots: Slots, progType: number, flow: Int32Array = flowSuccessors(slots)): Uint16Array {
+export function liveRegisters(slots: Slots, progType: number, flow: Int32Array = flowSuccessors(slots), privileged = true): Uint16Array {
   const n = slots.length;
   const use = new Uint16Array(n);
   const def = new Uint16Array(n);
@@ -208,7 +209,7 @@ export function liveRegisters(slots: Slots, progType: number, flow: Int32Array =
           u = bit(insn.dst) | (insn.src === null ? 0 : bit(insn.src));
           break;
         case 'call':
-          u = insn.target === 'helper' ? helperUses(insn.imm, progType) : 0x3e;
+          u = insn.target === 'helper' ? helperUses(insn.imm, progType, privileged) : 0x3e;
           d = 0x3f;
           break;
         case 'callx': u = bit(insn.reg) | 0x3e; d = 0x3f; break;

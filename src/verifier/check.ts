@@ -10,7 +10,7 @@ import { setMinMax } from './branch.js';
 import { branchTaken, markPtrOrNull, matchPktPointers, refOf, syncLinked } from './jump.js';
 import { checkHelperCall, forEachReg } from './call.js';
 import { checkSrc, checkDst, checkDstNoMark, curFrame, fail, mapSizes, regs, type Env } from './env.js';
-import { formatInsn } from './disasm.js';
+import { formatInsn, mapRefName } from './disasm.js';
 import { checkMemAccess } from './memory.js';
 import { statesEqual, statesExact } from './prune.js';
 import { markAllImprecise, markPrecise, propagatePrecision } from './precision.js';
@@ -41,8 +41,8 @@ function printState(env: Env, all: boolean): string {
   const f = curFrame(env);
   const sizes = mapSizes(env);
   let out = '';
-  if (all) out = formatFrame(f, sizes, null);
-  else out = formatFrame(f, sizes, env.scratch);
+  if (all) out = formatFrame(f, sizes, null, !env.privileged);
+  else out = formatFrame(f, sizes, env.scratch, !env.privileged);
   if (env.cur.refs.length) out += ` refs=${env.cur.refs.join(',')}`;
   env.scratch = { regs: new Set(), slots: new Set() };
   return out;
@@ -147,7 +147,7 @@ export class Explorer {
         }
         if (sl.state.mayGotoDepth === cur.mayGotoDepth && statesExact(sl.state, cur, live)) {
           const sizes = mapSizes(env);
-          const fmt = (s: VState): string => formatFrame(s.frames[s.frames.length - 1]!, sizes, null);
+          const fmt = (s: VState): string => formatFrame(s.frames[s.frames.length - 1]!, sizes, null, !env.privileged);
           throw new Reject(`infinite loop detected at insn ${pc}\ncur state:${fmt(cur)}\nold state:${fmt(sl.state)}`, env.prevInsnIdx, `infinite loop detected at insn ${pc}`);
         }
         if (!force && this.jmps - this.prevJmps < 20 && this.stats.processed - this.prevInsns < 100) add = false;
@@ -220,10 +220,10 @@ export class Explorer {
       } else if (log.enabled) {
         if (scratched(env)) printInsnState(env);
         const start = log.endPos;
-        const text = `${pc}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;
+        const text = `${pc}: ${formatInsn(insn, mapRefName(env.privileged))}\n`;
         log.write(text);
         // The kernel prints a map reference as an 18-character kernel address; align as it would.
-        const kernelLen = insn.kind === 'lddw' && insn.src !== 0 ? `${pc}: (18) r${insn.dst} = 0xffff000000000000\n`.length : text.length;
+        const kernelLen = insn.kind === 'lddw' && insn.src !== 0 && env.privileged ? `${pc}: (18) r${insn.dst} = 0xffff000000000000\n`.length : text.length;
         log.prevInsnPrintPos = log.endPos - start - text.length + kernelLen;
         log.prevLogPos = log.endPos;
       }
@@ -535,7 +535,7 @@ export class Explorer {
     st.frames.push(callee);
     if (env.log.enabled) {
       const sizes = mapSizes(env);
-      env.log.write(`caller:\n${formatFrame(caller, sizes, null)}\ncallee:\n${formatFrame(callee, sizes, null)}\n`);
+      env.log.write(`caller:\n${formatFrame(caller, sizes, null, !env.privileged)}\ncallee:\n${formatFrame(callee, sizes, null, !env.privileged)}\n`);
     }
     scratchAll(env);
     env.insnIdx = target;
@@ -555,7 +555,7 @@ export class Explorer {
       env.insnIdx = callee.callsite + 1;
       if (env.log.enabled) {
         const sizes = mapSizes(env);
-        env.log.write(`returning from callee:\n${formatFrame(callee, sizes, null)}\nto caller at ${env.insnIdx}:\n${formatFrame(caller, sizes, null)}\n`);
+        env.log.write(`returning from callee:\n${formatFrame(callee, sizes, null, !env.privileged)}\nto caller at ${env.insnIdx}:\n${formatFrame(caller, sizes, null, !env.privileged)}\n`);
       }
       return 'return';
     }

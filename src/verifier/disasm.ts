@@ -95,3 +95,16 @@ export function formatInsn(insn: Insn, mapName?: (insn: Insn) => string | undefi
       return assertNever(insn);
   }
 }
+
+/**
+ * How the log names a map-referencing `lddw`'s immediate: `map[name]` for a privileged loader
+ * (where the kernel prints the map's address), `0x0` for an unprivileged one (print_bpf_insn
+ * hides pointers when !allow_ptr_leaks).
+ */
+export function mapRefName(privileged: boolean): (insn: Insn) => string | undefined {
+  return (i) => {
+    if (i.kind !== 'lddw' || i.src === 0) return undefined;
+    if (!privileged && (i.src === 1 || i.src === 2)) return '0x0';
+    return i.map ? `map[${i.map}]` : undefined;
+  };
+}

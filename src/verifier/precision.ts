@@ -7,7 +7,7 @@
  */
 import type { Insn } from '../isa/index.js';
 import { mapSizes, type Env } from './env.js';
-import { formatInsn } from './disasm.js';
+import { formatInsn, mapRefName } from './disasm.js';
 import { formatFrame, STACK_SPILL, type VState } from './state.js';
 
 /** Registers (bit per register) and stack slots (set of spi) still to explain, per frame. */
@@ -44,7 +44,7 @@ function backtrackInsn(env: Env, idx: number, insn: Insn, stackFlag: number, bt:
   const f = bt.frame;
   const m = bt.regs[f]!;
   if (env.log.level === 2 && env.log.open) {
-    env.log.write(`mark_precise: frame${f}: regs=${fmtRegs(m)} stack=${fmtSlots(bt.slots[f]!)} before ${idx}: ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`);
+    env.log.write(`mark_precise: frame${f}: regs=${fmtRegs(m)} stack=${fmtSlots(bt.slots[f]!)} before ${idx}: ${formatInsn(insn, mapRefName(env.privileged))}\n`);
   }
   switch (insn.kind) {
     case 'alu': {

@@ -170,8 +170,8 @@ function scalarRanges(r: RegState, parts: string[]): void {
 }
 
 /** The kernel's print_reg_state text of a register (after `R0=`), seen from frame `frameno`. */
-export function formatReg(r: RegState, mapSizes: MapSizes, frameno = 0): string {
-  const p = r.precise && r.type === 'scalar' ? 'P' : '';
+export function formatReg(r: RegState, mapSizes: MapSizes, frameno = 0, allPrecise = false): string {
+  const p = (r.precise || allPrecise) && r.type === 'scalar' ? 'P' : '';
   if (r.type === 'scalar' && tnumIsConst(r.varOff)) return p + snum(r.varOff.value);
   let out = p + regTypeStr(r);
   if (r.type === 'fp') {

@@ -130,14 +130,17 @@ export interface Scratch {
   slots: Set<number>;
 }
 
-/** The kernel's print_verifier_state for one frame: ` R0=42 R10=fp0 fp-8=mmmmmmmm`. */
-export function formatFrame(f: FuncState, mapSizes: MapSizes, scratch: Scratch | null): string {
+/**
+ * The kernel's print_verifier_state for one frame: ` R0=42 R10=fp0 fp-8=mmmmmmmm`.
+ * `allPrecise`: an unprivileged loader's scalars are all precise (`P`), as !bpf_capable makes them.
+ */
+export function formatFrame(f: FuncState, mapSizes: MapSizes, scratch: Scratch | null, allPrecise = false): string {
   let out = f.frameno ? ` frame${f.frameno}:` : '';
   for (let i = 0; i < 11; i++) {
     const r = f.regs[i]!;
     if (r.type === 'not_init') continue;
     if (scratch && !scratch.regs.has(i)) continue;
-    out += ` R${i}=${formatReg(r, mapSizes, f.frameno)}`;
+    out += ` R${i}=${formatReg(r, mapSizes, f.frameno, allPrecise)}`;
   }
   for (let i = 0; i < f.stack.length; i++) {
     const s = f.stack[i]!;
@@ -147,7 +150,7 @@ export function formatFrame(f: FuncState, mapSizes: MapSizes, scratch: Scratch |
     if (s.types[7] === STACK_SPILL) {
       let prefix = '';
       for (let j = 0; j < 8 && s.types[j] !== STACK_SPILL; j++) prefix += SLOT_CHAR[s.types[j]!];
-      out += name + prefix + formatReg(s.spilled, mapSizes, f.frameno);
+      out += name + prefix + formatReg(s.spilled, mapSizes, f.frameno, allPrecise);
     }
     else out += name + s.types.map((t) => SLOT_CHAR[t]).join('');
   }

@@ -4,7 +4,7 @@
 import { BPF_PROG_TYPE_SOCKET_FILTER, decode, IsaError, programOf, slotIndices, type Insn, type Program } from '../isa/index.js';
 import { checkCfg, checkSubprogs, flowSuccessors, liveRegisters, type Slots } from './cfg.js';
 import { Explorer } from './check.js';
-import { formatInsn } from './disasm.js';
+import { formatInsn, mapRefName } from './disasm.js';
 import type { Env } from './env.js';
 import { VerifierLog } from './log.js';
 import { initialState } from './state.js';
@@ -61,14 +61,14 @@ function statsLine(processed: number, s: { maxStatesPerInsn: number; totalStates
   return `processed ${processed} insns (limit ${limit}) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read 0\n`;
 }
 
-function liveBlock(slots: Slots, live: Uint16Array, scc: Uint32Array): string {
+function liveBlock(slots: Slots, live: Uint16Array, scc: Uint32Array, privileged: boolean): string {
   let out = 'Live regs before insn:\n';
   for (let pc = 0; pc < slots.length; pc++) {
     const insn = slots[pc];
     if (!insn) continue;
     let regs = '';
     for (let r = 0; r < 10; r++) regs += (live[pc]! & (1 << r)) ? `${r}` : '.';
-    out += `${scc[pc] ? `${String(scc[pc]).padStart(3)} ` : '    '}${String(pc).padStart(3)}: ${regs} ${formatInsn(insn, (i) => (i.kind === 'lddw' && i.src !== 0 && i.map ? `map[${i.map}]` : undefined))}\n`;
+    out += `${scc[pc] ? `${String(scc[pc]).padStart(3)} ` : '    '}${String(pc).padStart(3)}: ${regs} ${formatInsn(insn, mapRefName(privileged))}\n`;
   }
   return out;
 }
@@ -115,8 +115,8 @@ export function verify(program: Program, options: VerifyOptions = {}): VerifyRes
     const flow = flowSuccessors(slots);
     const cfg = checkCfg(slots, subprogs, privileged, flow);
     const progType = options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER;
-    const live = liveRegisters(slots, progType, flow);
-    if (level === 2) log.write(liveBlock(slots, live, cfg.scc));
+    const live = liveRegisters(slots, progType, flow, privileged);
+    if (level === 2) log.write(liveBlock(slots, live, cfg.scc, privileged));
     env = {
       program, slots, cfg, maps: program.maps, progType: options.progType ?? program.progType ?? BPF_PROG_TYPE_SOCKET_FILTER,
       privileged, nrCpus: options.nrCpus ?? 2, log, aux: [], live, cur: initialState(), insnIdx: 0, prevInsnIdx: 0, idGen: 0,

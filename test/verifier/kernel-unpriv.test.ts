@@ -11,7 +11,7 @@ import { compareCorpus, disagreementReport, figuresOf, formatFigures, type Compa
 import { REPO_ROOT, loadCorpus, type CorpusProgram } from './corpus.js';
 import { buildProgram, genProgramArb } from './gen/arbitrary.js';
 import type { Golden } from './golden.js';
-import { allowUnprivilegedBpf, unprivilegedLoad, unprivUnavailableReason, type UnprivAnswer } from './kernel/unpriv.js';
+import { allowUnprivilegedBpf, childLoad, unprivilegedLoad, unprivUnavailableReason, type UnprivAnswer } from './kernel/unpriv.js';
 import { UNPRIV_RATCHET } from './thresholds.js';
 
 // Our verifier with `privileged: false` against Linux loading the same programs as nobody
@@ -53,6 +53,7 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
   let tracepoint: UnprivAnswer | undefined;
   let mapRows: { type: number; kernelEperm: boolean; oursRefuses: boolean }[] = [];
   let typeRows: { type: number; kernelEperm: boolean; oursRefuses: boolean }[] = [];
+  let logRows: { name: string; level: 1 | 2; same: boolean; firstDiff: string }[] = [];
 
   beforeAll(() => {
     const hand = unprivCorpus();
@@ -85,6 +86,17 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
         ...unprivilegedLoad(helpers.map((id) => callOnly(id, CGROUP_SKB)), CGROUP_SKB),
       ];
       mapAnswers = unprivilegedLoad(mapProgs, SOCKET_FILTER);
+      // Logs of the hand-written corpus at levels 1 and 2 (map addresses print as 0x0 for nobody).
+      for (const level of [1, 2] as const) {
+        const logs = childLoad(hand.map((c) => ({ ...c.program, progType: SOCKET_FILTER })), SOCKET_FILTER, { logLevel: level });
+        logRows.push(...hand.map((c, i) => {
+          const kernel = (logs[i]!.log ?? '').split('\n');
+          const mine = verify(c.program, { progType: SOCKET_FILTER, privileged: false, logLevel: level }).log.split('\n');
+          const k = kernel.findIndex((line, j) => line !== mine[j]);
+          const diff = k < 0 && kernel.length === mine.length ? '' : `line ${k + 1}: kernel \`${kernel[k] ?? ''}\`, ours \`${mine[k] ?? ''}\``;
+          return { name: c.name, level, same: diff === '', firstDiff: diff };
+        }));
+      }
       const ret0 = programOf(decode(new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0])));
       [tracepoint] = unprivilegedLoad([ret0], 5);
       // `r0 = 0; exit` as every program type our model knows (BPF_PROG_TYPE_* 1..32).
@@ -129,12 +141,18 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
       `generator's arbitrary (seed ${UNPRIV_RATCHET.seed}, ${runs} programs).`,
       ...(helperDiff.length ? ['', `Helper availability differs for: ${helperDiff.map((h) => `#${h.id} in type ${h.type} (kernel ${h.kernel ? 'allows' : 'refuses'})`).join(', ')}`] : []),
     ])}`;
+    const logSame = (level: number): string => `${logRows.filter((l) => l.level === level && l.same).length}/${logRows.filter((l) => l.level === level).length}`;
+    console.log(`  logs of unpriv/*.s     identical to the kernel's: level 1 ${logSame(1)}, level 2 ${logSame(2)}`);
     const handRows = rows.filter((r) => r.name.includes('unpriv/'));
     const answer = (g: Golden): string => (g.verdict === 'accepted' ? 'accepted' : `rejected${g.insn !== null ? ` at ${g.insn}` : ''}: ${g.message ?? '(no message)'}`);
     const table = [
       '', `## The hand-written unprivileged corpus: the kernel's answers (${handRows.length})`, '',
       '| program | kernel as nobody | ours agrees |', '|---|---|---|',
       ...handRows.map((r) => `| ${r.name} | ${answer(r.kernel).replace(/\|/g, '\\|')} | ${r.sameVerdict && (r.kernel.verdict === 'accepted' || r.sameMessage) ? 'yes' : 'NO'} |`),
+      '',
+      `## Logs of the hand-written corpus that differ from the kernel's (level 1 ${logSame(1)}, level 2 ${logSame(2)} identical)`, '',
+      '| program | level | first difference |', '|---|---|---|',
+      ...logRows.filter((l) => !l.same).map((l) => `| ${l.name} | ${l.level} | ${l.firstDiff.replace(/\|/g, '\\|')} |`),
       '',
     ].join('\n');
     const file = join(REPO_ROOT, 'test', 'verifier', 'unpriv-disagreements.md');
@@ -161,6 +179,12 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
     const hand = rows.filter((r) => r.name.includes('unpriv/'));
     expect(hand.length).toBeGreaterThan(80);
     expect(hand.filter((r) => !r.sameVerdict || (r.kernel.verdict === 'rejected' && !r.sameMessage)).map((r) => r.name)).toEqual([]);
+  });
+
+  it(`logs of the hand-written corpus: level 1 identical on at least ${UNPRIV_RATCHET.logs.level1 * 100}%, level 2 on ${UNPRIV_RATCHET.logs.level2 * 100}%`, () => {
+    const share = (level: number): number => logRows.filter((l) => l.level === level && l.same).length / logRows.filter((l) => l.level === level).length;
+    expect(share(1)).toBeGreaterThanOrEqual(UNPRIV_RATCHET.logs.level1);
+    expect(share(2)).toBeGreaterThanOrEqual(UNPRIV_RATCHET.logs.level2);
   });
 
   it('program types: only those BPF_PROG_LOAD refuses to nobody (EPERM, no log) are refused by us as such', () => {

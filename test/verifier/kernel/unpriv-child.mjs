@@ -2,7 +2,7 @@
 // that creates maps and calls BPF_PROG_LOAD with a level-1 log through koffi, as whatever user
 // runs it (the test starts it as nobody). Reads a JSON array of jobs on stdin, writes a JSON
 // array of answers on stdout.
-//   job:    { progType, code: hex of struct bpf_insn[], maps: [{ type, keySize, valueSize, maxEntries, flags }],
+//   job:    { progType, code: hex of struct bpf_insn[], maps: [{ type, keySize, valueSize, maxEntries, flags, name }],
 //             patches: [[byteOffset, mapIndex]] (lddw whose low imm becomes that map's fd),
 //             logLevel?, logSize? (a fixed buffer: no retry on ENOSPC) }
 //   answer: { uid, accepted, errno, log, trueSize } or { uid, mapIndex, mapErrno } when a map cannot be created
@@ -34,6 +34,7 @@ function createMap(m) {
   attr.writeUInt32LE(m.valueSize, 8);
   attr.writeUInt32LE(m.maxEntries, 12);
   attr.writeUInt32LE(m.flags ?? 0, 16);
+  if (m.name) attr.write(m.name, 28, 15, 'utf8'); // map_name[16], as the loader names its maps
   return bpf(BPF_MAP_CREATE, attr);
 }
 

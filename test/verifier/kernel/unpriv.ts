@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from '../../../src/isa/encode.js';
 import type { Program } from '../../../src/isa/program.js';
+import { kernelObjectName } from '../../../src/loader/kernel-map.js';
 import { mapReferences, relocateMaps } from '../../../src/loader/relocate.js';
 import type { Golden } from '../golden.js';
 import { bpfUnavailableReason } from './bpf.js';
@@ -122,7 +123,9 @@ function jobOf(program: Program, progType: number, o: ChildLoadOptions): object 
   const patches = mapReferences(program).map((r) => [slotOf[r.insn]! * 8, index.get(r.name) ?? 0]);
   return {
     progType, code: Buffer.from(encode(insns)).toString('hex'), patches,
-    maps: program.maps.map((m) => ({ type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags })),
+    maps: program.maps.map((m) => ({
+      type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: kernelObjectName(m.name),
+    })),
     logLevel: o.logLevel, logSize: o.logSize,
   };
 }
