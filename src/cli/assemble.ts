@@ -1,18 +1,20 @@
 /**
- * `tsbpf-asm assemble FILE [-o OUT] [--format bin|hex|json|c] [--syntax pseudo-c|mnemonic]`:
+ * `tsbpf-asm assemble FILE [-o OUT] [--format bin|hex|json|c|elf] [--syntax pseudo-c|mnemonic]`:
  * assemble a source file (either dialect) to raw `struct bpf_insn[]` bytes, hex text,
- * JSON or a C initializer.
+ * JSON, a C initializer or a BPF ELF object.
  */
 import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import type { Dialect } from '../asm/dialect.js';
 import { printInsn } from '../asm/printer.js';
 import { helperName } from '../isa/helpers.js';
+import { ElfError } from '../isa/elf-error.js';
+import { writeBpfObject } from '../isa/elf-write.js';
 import { encode, toRaw } from '../isa/encode.js';
 import { slotIndices, type AtomicOp, type Insn } from '../isa/insn.js';
 import type { Program } from '../isa/program.js';
 import * as K from '../isa/opcodes.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { loadProgramFile } from './input.js';
 import { registerCommand } from './main.js';
 
@@ -114,22 +116,35 @@ export function formatC(program: Program, name = 'prog'): string {
   return `${[...fallbacks, body].join('\n')}\n`;
 }
 
+/** The program as a BPF ELF object; what cannot go into one is bad input (exit 1). */
+function objectOf(prog: Program, section: string | undefined): Uint8Array {
+  try {
+    return writeBpfObject(prog, section !== undefined ? { section } : {});
+  } catch (e) {
+    if (e instanceof ElfError) throw new InputError(`cannot write an object: ${e.message}`);
+    throw e;
+  }
+}
+
 registerCommand((program, io) => {
   program
     .command('assemble')
     .description('assemble a source file (pseudo-C or mnemonic dialect, detected) to eBPF bytecode')
     .argument('<file>', 'assembly source (.s); .data, hex text and raw .bin are read too')
     .option('-o, --output <out>', 'write the result to this file (default: stdout)')
-    .addOption(new Option('-f, --format <format>', 'output format (default: bin with -o, else hex)').choices(['bin', 'hex', 'json', 'c']))
+    .addOption(new Option('-f, --format <format>', 'output format (default: bin with -o, else hex); elf: a BPF object for libbpf, bpftool, ip/tc').choices(['bin', 'hex', 'json', 'c', 'elf']))
+    .option('--section <name>', "with --format elf: the program's section name (default: libbpf's name for its type, e.g. xdp)")
     .addOption(new Option('--syntax <dialect>', 'input dialect (default: detected)').choices(['pseudo-c', 'mnemonic']))
-    .addHelpText('after', '\nExamples:\n  tsbpf-asm assemble prog.s -o prog.bin\n  tsbpf-asm assemble prog.s --format c\n')
-    .action(async (file: string, opts: { output?: string; format?: string; syntax?: Dialect }) => {
+    .addHelpText('after', '\nExamples:\n  tsbpf-asm assemble prog.s -o prog.bin\n  tsbpf-asm assemble prog.s --format c\n  tsbpf-asm assemble prog.s --format elf -o prog.o\n')
+    .action(async (file: string, opts: { output?: string; format?: string; syntax?: Dialect; section?: string }) => {
       const format = opts.format ?? (opts.output !== undefined ? 'bin' : 'hex');
-      if (format === 'bin' && opts.output === undefined) throw new UsageError('--format bin writes binary: give -o FILE (or use --format hex)');
+      if ((format === 'bin' || format === 'elf') && opts.output === undefined) throw new UsageError(`--format ${format} writes binary: give -o FILE (or use --format hex)`);
+      if (opts.section !== undefined && format !== 'elf') throw new UsageError('--section goes with --format elf');
       const { program: prog } = await loadProgramFile(file, opts.syntax !== undefined ? { dialect: opts.syntax } : {});
       let data: string | Uint8Array;
       switch (format) {
         case 'bin': data = encode(prog.insns); break;
+        case 'elf': data = objectOf(prog, opts.section); break;
         case 'json': data = formatJson(prog.insns); break;
         case 'c': data = formatC(prog, prog.name ?? 'prog'); break;
         default: data = formatHex(prog.insns); break;

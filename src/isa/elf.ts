@@ -30,6 +30,7 @@ export { ElfError } from './elf-error.js';
 export { readElf, type ElfFile, type ElfRel, type ElfSection, type ElfSymbol } from './elf-read.js';
 export { progTypeFromSection, type SectionProgType } from './elf-sections.js';
 export { programFromObject, programNames } from './elf-program.js';
+export { writeBpfObject, type ObjectWriteOptions } from './elf-write.js';
 
 /** Size of the legacy `struct bpf_map_def`. */
 export const BPF_MAP_DEF_SIZE = 20;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatC, opcodeExpr } from '../../src/cli/assemble.js';
-import { encode, programOf } from '../../src/isa/index.js';
+import { assemble } from '../../src/asm/index.js';
+import { encode, programFromObject, programOf, readBpfObject } from '../../src/isa/index.js';
 import * as K from '../../src/isa/opcodes.js';
 import { insnArb } from '../asm/arbitraries.js';
 import { cli, tempDir } from './support.js';
@@ -68,9 +69,26 @@ describe('tsbpf-asm assemble', () => {
     expect(r.err).toMatch(/error: cannot read '.*missing\.s': no such file/);
   });
 
+  it('writes a BPF ELF object with --format elf (the section named by type, or --section)', async () => {
+    const src = put('x.s', '.prog_type xdp\n.license "GPL"\nr0 = 2\nexit\n');
+    const out = join(dir, 'x.o');
+    expect(await cli('assemble', src, '--format', 'elf', '-o', out)).toEqual({ code: 0, out: '', err: '' });
+    const obj = readBpfObject(new Uint8Array(readFileSync(out)));
+    expect(obj.programs.map((p) => p.section)).toEqual(['xdp']);
+    expect(programFromObject(obj).insns).toEqual(assemble(readFileSync(src, 'utf8')).insns);
+    expect((await cli('assemble', src, '--format', 'elf', '--section', 'xdp/devmap', '-o', out)).code).toBe(0);
+    expect(readBpfObject(new Uint8Array(readFileSync(out))).programs.map((p) => p.section)).toEqual(['xdp/devmap']);
+    // No program type, no section: bad input, said plainly.
+    const r = await cli('assemble', SRC, '--format', 'elf', '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: cannot write an object: the program has no type/);
+  });
+
   it('exits 2 on usage errors', async () => {
-    expect((await cli('assemble', SRC, '--format', 'elf')).code).toBe(2);
+    expect((await cli('assemble', SRC, '--format', 'nope')).code).toBe(2);
     expect((await cli('assemble', SRC, '--format', 'bin')).code).toBe(2);
+    expect((await cli('assemble', SRC, '--format', 'elf')).code).toBe(2);
+    expect((await cli('assemble', SRC, '--section', 'xdp')).code).toBe(2);
     expect((await cli('assemble', SRC, '--nope')).code).toBe(2);
     expect((await cli('assemble')).code).toBe(2);
   });
