@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/assemble.js';
 import { encode } from '../../src/isa/index.js';
+import { have } from '../tools.js';
 
-function have(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const llvm = have('llvm-mc') && have('llvm-objcopy');
 if (!llvm) console.log('skip: llvm-mc / llvm-objcopy not installed, no differential test against LLVM');
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { loadProgramFile, parseHexText } from '../../src/cli/input.js';
 import { runCli } from '../../src/cli/main.js';
 import { assemble } from '../../src/asm/assemble.js';
 import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP, encode } from '../../src/isa/index.js';
+import { have, llvmMcObject } from '../tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-input-'));
 const put = (name: string, data: string | Uint8Array): string => {
@@ -60,24 +60,11 @@ describe('loadProgramFile', () => {
   });
 });
 
-function haveLlvmMc(): boolean {
-  try {
-    execFileSync('llvm-mc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const llvm = haveLlvmMc();
+const llvm = have('llvm-mc');
 if (!llvm) console.log('skip: llvm-mc not installed, no ELF objects for the CLI to read');
 
-/** An ELF object from llvm-mc source. */
-const object = (name: string, source: string): string => {
-  const s = put(`${name}.s`, source);
-  const o = join(dir, name);
-  execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', o, s]);
-  return o;
-};
+/** An ELF object from llvm-mc source, named `name` (any extension: objects are known by their magic). */
+const object = (name: string, source: string): string => put(name, readFileSync(llvmMcObject(source)));
 
 const TWO_PROGRAMS = `
 	.section xdp,"ax",@progbits

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/index.js';
 import { ElfError, encode, programFromObject, readBpfObject, writeBpfObject, type Program } from '../../src/isa/index.js';
 import { bpfAvailable, loadProgram, progInfo, testRunFd } from '../../src/loader/index.js';
+import { have } from '../tools.js';
 import { openLibbpf, type Libbpf } from './libbpf.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -67,14 +68,8 @@ describe('writeBpfObject', () => {
   });
 
   it('lays the object out as clang does: the entry in its section, subprograms in .text, R_BPF_64_64 and R_BPF_64_32', () => {
-    let tools = true;
-    try {
-      execFileSync('llvm-objdump', ['--version'], { stdio: 'ignore' });
-    } catch {
-      tools = false;
-    }
-    if (!tools) {
-      console.log('skip: llvm-objdump not found, no listing of our objects');
+    if (!have('llvm-objdump') || !have('llvm-readelf')) {
+      console.log('skip: llvm-objdump / llvm-readelf not found, no listing of our objects');
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'tsbpf-elfw-'));
@@ -142,13 +137,7 @@ describe.skipIf(typeof libbpf === 'string')('our objects through the system libb
   });
 
   it('iproute2 attaches our XDP object to a device (ip link set dev lo xdpgeneric obj ... sec xdp)', () => {
-    let ip = true;
-    try {
-      execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    } catch {
-      ip = false;
-    }
-    if (!ip) {
+    if (!have('ip')) {
       console.log('skip: iproute2 (ip) not found, no attach through it');
       return;
     }
