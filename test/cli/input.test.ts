@@ -1,19 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgramFile, parseHexText } from '../../src/cli/input.js';
-import { runCli } from '../../src/cli/main.js';
 import { assemble } from '../../src/asm/assemble.js';
 import { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_XDP, encode } from '../../src/isa/index.js';
 import { have, llvmMcObject } from '../tools.js';
+import { cli, tempDir } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsbpf-input-'));
-const put = (name: string, data: string | Uint8Array): string => {
-  const p = join(dir, name);
-  writeFileSync(p, data);
-  return p;
-};
+const { dir, put } = tempDir('tsbpf-input-');
 const EXIT0 = Uint8Array.from([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
 
 describe('loadProgramFile', () => {
@@ -97,12 +91,7 @@ counts:
 	.asciz "GPL"
 `;
 
-const call = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-};
+const call = cli;
 
 describe.skipIf(!llvm)('loadProgramFile on ELF objects', () => {
   const o = llvm ? object('two.o', TWO_PROGRAMS) : '';
