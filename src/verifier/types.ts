@@ -6,7 +6,11 @@ export interface VerifyOptions {
   progType?: number;
   /** 0: no log, 1: the failing path and states at branches, 2: every instruction. */
   logLevel?: 0 | 1 | 2;
-  /** Privileged loader (root / CAP_BPF + CAP_PERFMON); default true. */
+  /**
+   * Privileged loader (root / CAP_BPF + CAP_PERFMON); default true. `false`: the rules for a loader
+   * without them (only socket_filter and cgroup_skb, sanitised pointer arithmetic, speculative paths,
+   * no pointer leaks; see src/verifier/README.md), checked against Linux 6.18 as nobody.
+   */
   privileged?: boolean;
   /** Processed-instruction limit (BPF_COMPLEXITY_LIMIT_INSNS); default 1,000,000. */
   maxInsns?: number;
