@@ -44,6 +44,7 @@ function callOnly(id: number, progType = SOCKET_FILTER): Program {
 }
 
 const runs = Number(process.env['TSBPF_UNPRIV_RUNS'] ?? UNPRIV_RATCHET.randomRuns);
+const seed = Number(process.env['TSBPF_UNPRIV_SEED'] ?? UNPRIV_RATCHET.seed);
 const ours = (p: Program) => verify(p, { progType: p.progType ?? SOCKET_FILTER, privileged: false, logLevel: 0 });
 
 describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as nobody)', () => {
@@ -57,7 +58,7 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
 
   beforeAll(() => {
     const hand = unprivCorpus();
-    const random = fc.sample(genProgramArb(8), { numRuns: runs, seed: UNPRIV_RATCHET.seed })
+    const random = fc.sample(genProgramArb(8), { numRuns: runs, seed })
       .map((g, i): CorpusProgram => ({ name: `random/u${String(i).padStart(3, '0')}`, family: 'random', program: buildProgram(g) }));
     const all = [...hand, ...loadCorpus(), ...random];
     const asCgroupSkb = (c: CorpusProgram): CorpusProgram => ({ ...c, name: `cgroup_skb:${c.name}`, program: { ...c.program, progType: CGROUP_SKB } });
@@ -138,7 +139,7 @@ describe.skipIf(why !== null)('verifier vs kernel, unprivileged loader (live, as
       '`kernel/unpriv-child.mjs`; ours is `verify(program, { privileged: false })`. Every program is loaded as a socket',
       'filter and (names prefixed `cgroup_skb:`) as a cgroup_skb program, the two types that load without capabilities:',
       '`unpriv/...` are `test/verifier/unpriv/*.s`, `hand/` and `gen/` the verifier corpus retyped, `random/` the',
-      `generator's arbitrary (seed ${UNPRIV_RATCHET.seed}, ${runs} programs).`,
+      `generator's arbitrary (seed ${seed}, ${runs} programs; explore others with TSBPF_UNPRIV_SEED / TSBPF_UNPRIV_RUNS).`,
       ...(helperDiff.length ? ['', `Helper availability differs for: ${helperDiff.map((h) => `#${h.id} in type ${h.type} (kernel ${h.kernel ? 'allows' : 'refuses'})`).join(', ')}`] : []),
     ])}`;
     const logSame = (level: number): string => `${logRows.filter((l) => l.level === level && l.same).length}/${logRows.filter((l) => l.level === level).length}`;
