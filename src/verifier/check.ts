@@ -426,7 +426,11 @@ export class Explorer {
     }
     checkSrc(env, insn.src);
     const d = checkSrc(env, insn.dst);
-    if (insn.op === 'cmpxchg') checkSrc(env, 0);
+    if (insn.op === 'cmpxchg') {
+      const r0 = checkSrc(env, 0);
+      // The comparand is written back to R0 from memory: a pointer in it would leak.
+      if (!env.privileged && r0.type !== 'scalar') fail('R0 leaks addr into mem');
+    }
     if (!env.privileged && regs(env)[insn.src]!.type !== 'scalar') fail(`R${insn.src} leaks addr into mem`);
     if (d.type === 'ctx' || isPkt(d)) fail(`BPF_ATOMIC stores into R${insn.dst} ${d.type} is not allowed`);
     let loadReg = -1;
