@@ -8,15 +8,18 @@
  *     .name myprog                   program name (15 characters at most)
  *     .map counts, array, key=4, value=8, entries=1, flags=0
  *                                    a map, referenced as map[counts] / map_value[counts]
+ *     .rodata fmt, "pid %d\n"          read-only global data (a frozen BPF_F_RDONLY_PROG array map
+ *                                    of one value), referenced as map_value[fmt] + off
+ *     .data table, u32 7, zero 12    writable global data (an array map of one value)
  *     .func name                     a function entry: a label that is also a symbol
  *     .set NAME, expr / .equ NAME, expr   a constant, usable wherever a number goes after it
  *     .text / .globl name            accepted and ignored (llvm-mc habits)
  */
 import { parseAttachType } from '../isa/attach-types.js';
-import { parseMapType } from '../isa/map-types.js';
+import { BPF_MAP_TYPE_ARRAY, parseMapType } from '../isa/map-types.js';
 import { parseProgType } from '../isa/prog-types.js';
 import { parseExpr } from './expr.js';
-import { Assign, Comma, Ident, StringLit } from './lexer.js';
+import { Assign, Comma, Ident, StringLit, type IToken } from './lexer.js';
 import { regByName, StatementError, type ParseState } from './parse-state.js';
 
 function word(s: ParseState, what: string): string {
@@ -64,6 +67,116 @@ function parseMap(s: ParseState): void {
   s.maps.push({ name, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!, flags: vals.flags ?? 0 });
 }
 
+/** uapi BPF_F_RDONLY_PROG: programs may read the map but not write it. */
+const BPF_F_RDONLY_PROG = 1 << 7;
+/** The largest global data value the assembler builds (a typo like `zero 1 << 40` must not allocate it). */
+const MAX_DATA_BYTES = 16 << 20;
+const SIMPLE_ESCAPES: Record<string, number> = {
+  n: 0x0a, t: 0x09, r: 0x0d, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b, e: 0x1b, '\\': 0x5c, '"': 0x22, "'": 0x27, '?': 0x3f,
+};
+
+/**
+ * The bytes of a string literal token with C escapes (`\n \t \r \0 \\ \" \xHH`, octal
+ * `\NNN`, `\a \b \f \v \e \' \?`), other characters as UTF-8; an unknown escape fails at it.
+ */
+export function stringBytes(s: ParseState, t: IToken): number[] {
+  const text = t.image.slice(1, -1);
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '\\') {
+      const cp = text.codePointAt(i)!;
+      if (cp < 0x80) out.push(cp);
+      else {
+        const ch = String.fromCodePoint(cp);
+        out.push(...enc.encode(ch));
+        i += ch.length - 1;
+      }
+      continue;
+    }
+    const e = text[++i]!;
+    const at = (): number => s.at(t) + i;
+    if (SIMPLE_ESCAPES[e] !== undefined) out.push(SIMPLE_ESCAPES[e]);
+    else if (e === 'x') {
+      const m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 1));
+      if (m === null) throw new StatementError(at(), "'\\x' needs one or two hex digits");
+      out.push(parseInt(m[0], 16));
+      i += m[0].length;
+    } else if (e >= '0' && e <= '7') {
+      const m = /^[0-7]{1,3}/.exec(text.slice(i))!;
+      const v = parseInt(m[0], 8);
+      if (v > 0xff) throw new StatementError(at(), `octal escape '\\${m[0]}' is above 0377`);
+      out.push(v);
+      i += m[0].length - 1;
+    } else {
+      throw new StatementError(at(), `unknown escape '\\${e}' in a string (\\n \\t \\r \\0 \\\\ \\" \\xHH ...)`);
+    }
+  }
+  return out;
+}
+
+const INT_WIDTHS: Record<string, number> = { u8: 1, u16: 2, u32: 4, u64: 8 };
+
+/** One item of `.data`/`.rodata`, appended to `out`. */
+function dataItem(s: ParseState, out: number[]): void {
+  const t = s.peek();
+  if (t === undefined) s.failHere('expected a string, a number, u8/u16/u32/u64 N, zero N or ascii "..."');
+  const keyword = t.tokenType === Ident && s.peek(1) !== undefined && !s.is(Comma, 1) ? t.image : undefined;
+  if (t.tokenType === StringLit) {
+    s.pos++;
+    out.push(...stringBytes(s, t), 0);
+  } else if (keyword === 'ascii') {
+    s.pos++;
+    out.push(...stringBytes(s, s.expect(StringLit, 'a string after ascii')));
+  } else if (keyword === 'zero') {
+    s.pos++;
+    const { value, tok } = parseExpr(s, 'a byte count');
+    if (value < 0n || BigInt(out.length) + value > BigInt(MAX_DATA_BYTES)) s.fail(tok, `zero ${value}: the value would be ${value < 0n ? 'negative' : `over ${MAX_DATA_BYTES} bytes`}`);
+    for (let k = 0n; k < value; k++) out.push(0);
+  } else if (keyword !== undefined && INT_WIDTHS[keyword] !== undefined) {
+    s.pos++;
+    const width = INT_WIDTHS[keyword];
+    const { value, tok } = parseExpr(s, `a ${keyword} value`);
+    pushInt(s, out, value, width, tok, keyword);
+  } else {
+    const { value, tok } = parseExpr(s, 'a byte value');
+    pushInt(s, out, value, 1, tok, 'byte');
+  }
+}
+
+/** Append `value` as a little-endian integer of `width` bytes, signed or unsigned in range. */
+function pushInt(s: ParseState, out: number[], value: bigint, width: number, tok: IToken, what: string): void {
+  const bits = BigInt(width * 8);
+  if (width < 8 && (value < -(1n << (bits - 1n)) || value >= 1n << bits)) s.fail(tok, `${what} value ${value} does not fit in ${bits} bits`);
+  let v = BigInt.asUintN(width * 8, value);
+  for (let k = 0; k < width; k++) {
+    out.push(Number(v & 0xffn));
+    v >>= 8n;
+  }
+}
+
+/** `.data NAME, item, ...` / `.rodata NAME, item, ...`: an array map of one value with those bytes. */
+function parseData(s: ParseState, readOnly: boolean): void {
+  const nameTok = s.expect(Ident, 'a name for the data');
+  const name = nameTok.image;
+  const prevDef = s.mapDefs.get(name);
+  if (prevDef !== undefined) s.fail(nameTok, `map '${name}' is already defined on line ${s.lineCol(prevDef).line}`);
+  s.expect(Comma, "','");
+  const bytes: number[] = [];
+  do {
+    dataItem(s, bytes);
+    if (bytes.length > MAX_DATA_BYTES) s.fail(nameTok, `'${name}' is over ${MAX_DATA_BYTES} bytes`);
+  } while (s.accept(Comma));
+  s.expectEnd();
+  if (bytes.length === 0) s.fail(nameTok, `'${name}' has no bytes (a map value needs at least one: zero 1)`);
+  s.mapDefs.set(name, s.at(nameTok));
+  s.maps.push({
+    name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: bytes.length, maxEntries: 1,
+    flags: readOnly ? BPF_F_RDONLY_PROG : 0, initialValue: Uint8Array.from(bytes), ...(readOnly ? { frozen: true } : {}),
+  });
+}
+
 /** Parse one directive statement; the cursor is on the `.name` token. */
 export function parseDirective(s: ParseState): void {
   const d = s.next('a directive');
@@ -96,6 +209,10 @@ export function parseDirective(s: ParseState): void {
     }
     case '.map':
       parseMap(s);
+      return;
+    case '.data':
+    case '.rodata':
+      parseData(s, d.image === '.rodata');
       return;
     case '.func': {
       const t = s.expect(Ident, 'a function name');

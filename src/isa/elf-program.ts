@@ -5,22 +5,75 @@
  * callee right after the first call to it is met, depth first):
  *
  *     R_BPF_64_64 on lddw   against a map symbol    ─▶ src 1 (BPF_PSEUDO_MAP_FD), map = name, imm = map index
- *                           against a .bss variable ─▶ src 2 (BPF_PSEUDO_MAP_VALUE), imm = index | offset << 32
+ *                           against global data     ─▶ src 2 (BPF_PSEUDO_MAP_VALUE), imm = index | offset << 32
+ *                             (.bss, .data, .rodata, .rodata.str1.1, ...: one array map per section)
  *                           against a function      ─▶ src 4 (BPF_PSEUDO_FUNC), imm = slots to it
  *     R_BPF_64_32 on call   against a function      ─▶ src 1 (BPF_PSEUDO_CALL), imm = slots to it
  *     call with src 1 and no relocation             ─▶ a call within the section, re-aimed
  *
  * The callee of a relocated call is at `symbol value / 8 + imm + 1` (imm is -1 for a
  * function symbol, the slot offset for a section symbol).
+ *
+ * Global data sections become maps as libbpf makes them (`bpf_object__init_internal_map`):
+ * an ARRAY map with key 4, one entry, the section's size as value size, named after the
+ * section (`.data` → `data`, `.rodata.str1.1` → `rodata_str1_1`); `.data*` holds its
+ * bytes as `initialValue`, `.rodata*` too, with BPF_F_RDONLY_PROG and `frozen` (libbpf
+ * freezes it after writing the value, so the kernel's verifier knows its contents).
  */
 import { ElfError } from './elf-error.js';
-import { definedInSection, R_BPF_64_32, R_BPF_64_64, R_BPF_NONE, relocationTypeName, STT_SECTION, type ElfRel, type ElfSymbol } from './elf-read.js';
+import {
+  definedInSection, R_BPF_64_32, R_BPF_64_64, R_BPF_NONE, relocationTypeName, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, STT_SECTION,
+  type ElfRel, type ElfSymbol,
+} from './elf-read.js';
 import type { BpfCodeSection, BpfFunction, BpfObject, BpfProgramEntry } from './elf.js';
 import { progTypeFromSection } from './elf-sections.js';
 import type { Insn } from './insn.js';
-import type { Program, ProgramSymbol } from './program.js';
+import { BPF_MAP_TYPE_ARRAY } from './map-types.js';
+import type { MapDef, Program, ProgramSymbol } from './program.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+/** uapi BPF_F_RDONLY_PROG, which libbpf sets on `.rodata` maps. */
+const BPF_F_RDONLY_PROG = 1 << 7;
+
+/** The object's maps with its initialized global data appended, and each data section's map index. */
+interface DataLayout {
+  readonly maps: readonly MapDef[];
+  readonly dataMaps: ReadonlyMap<number, number>;
+}
+
+const layouts = new WeakMap<BpfObject, DataLayout>();
+
+/**
+ * `obj.maps` (legacy, BTF-defined and `.bss` maps) plus one map per non-empty `.data*` or
+ * `.rodata*` section, in section order. Throws `ElfError` for `.data..percpu` (a per-CPU
+ * array in libbpf) and for a name that an existing map already has.
+ */
+export function globalDataLayout(obj: BpfObject): DataLayout {
+  const have = layouts.get(obj);
+  if (have !== undefined) return have;
+  const maps = [...obj.maps];
+  const dataMaps = new Map(obj.dataMaps);
+  for (const sec of obj.elf.sections) {
+    const m = /^\.(data|rodata)(\.|$)/.exec(sec.name);
+    if (m === null || sec.size === 0 || (sec.flags & SHF_EXECINSTR) !== 0 || dataMaps.has(sec.index)) continue;
+    const where = { section: sec.name, fileOffset: sec.offset };
+    if (sec.name.startsWith('.data..percpu')) throw new ElfError(`section '${sec.name}': per-CPU global data is not supported`, where);
+    if (sec.type !== SHT_PROGBITS && sec.type !== SHT_NOBITS) throw new ElfError(`section '${sec.name}' has type ${sec.type}, not SHT_PROGBITS`, where);
+    if (sec.size > 0xffff_ffff) throw new ElfError(`section '${sec.name}' of ${sec.size} bytes is too large for a map value`, where);
+    const name = sec.name.slice(1).replace(/\./g, '_');
+    if (maps.some((x) => x.name === name)) throw new ElfError(`section '${sec.name}' would be map '${name}', but a map of that name exists`, where);
+    const readOnly = m[1] === 'rodata';
+    const initialValue = sec.type === SHT_NOBITS ? new Uint8Array(sec.size) : Uint8Array.from(sec.bytes);
+    dataMaps.set(sec.index, maps.length);
+    maps.push({
+      name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: sec.size, maxEntries: 1,
+      flags: readOnly ? BPF_F_RDONLY_PROG : 0, initialValue, ...(readOnly ? { frozen: true } : {}),
+    });
+  }
+  const out = { maps, dataMaps };
+  layouts.set(obj, out);
+  return out;
+}
 
 /** Names that select each program of the object uniquely: the section name, or the function name when a section has several. */
 export function programNames(obj: BpfObject): string[] {
@@ -74,8 +127,11 @@ class Linker {
   private readonly known: Unit[] = [];
   private readonly insnAt = new Map<BpfCodeSection, Map<number, number>>();
   private current: Unit | undefined;
+  private readonly data: DataLayout;
 
-  constructor(readonly obj: BpfObject) {}
+  constructor(readonly obj: BpfObject) {
+    this.data = globalDataLayout(obj);
+  }
 
   indexOfSlot(code: BpfCodeSection, slot: number): number | undefined {
     let m = this.insnAt.get(code);
@@ -176,14 +232,11 @@ class Linker {
         this.fixup(targetCode, slot, at / 8, loc);
         return { kind: 'lddw', dst: insn.dst, src: 4, imm: 0n };
       }
-      const dataMap = this.obj.dataMaps.get(target.index);
+      const dataMap = this.data.dataMaps.get(target.index);
       if (dataMap !== undefined) {
         const at = sym.value + addend;
         if (at < 0 || at >= target.size) throw new ElfError(`${loc}: lddw refers to ${symText(sym)} + ${addend}, outside '${target.name}' (${target.size} bytes)`, { section: code.name });
-        return { kind: 'lddw', dst: insn.dst, src: 2, imm: (BigInt(at) << 32n) | BigInt(dataMap), map: this.obj.maps[dataMap]!.name };
-      }
-      if (/^\.(data|rodata|bss)(\.|$)/.test(target.name)) {
-        throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in '${target.name}': global data with initial values (.data, .rodata) is not supported yet (zero-initialized .bss is)`, { section: code.name });
+        return { kind: 'lddw', dst: insn.dst, src: 2, imm: (BigInt(at) << 32n) | BigInt(dataMap), map: this.data.maps[dataMap]!.name };
       }
       throw new ElfError(`${loc}: lddw refers to ${symText(sym)} in section '${target.name}', which holds neither maps nor code`, { section: code.name });
     }
@@ -279,13 +332,14 @@ export function programFromObject(obj: BpfObject, name?: string): Program {
   linker.translateAll();
   const order = linker.layout(main);
   const insns = linker.emit(order);
+  const { maps } = globalDataLayout(obj);
   return {
     insns,
     ...(entry.progType !== undefined ? { progType: entry.progType } : {}),
     ...(entry.expectedAttachType !== undefined ? { expectedAttachType: entry.expectedAttachType } : {}),
     ...(obj.license !== undefined ? { license: obj.license } : {}),
     name: entry.name.slice(0, 15),
-    maps: obj.maps,
+    maps,
     symbols: linker.symbols(order),
   };
 }

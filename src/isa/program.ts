@@ -11,6 +11,18 @@ export interface MapDef {
   readonly maxEntries: number;
   /** `BPF_F_*` map flags. */
   readonly flags: number;
+  /**
+   * Global data (`.data`, `.rodata`, assembler `.data`/`.rodata`): the bytes of element 0
+   * of a single-entry ARRAY map (exactly `valueSize` of them), written after creation as
+   * libbpf does. Absent: the map starts zeroed.
+   */
+  readonly initialValue?: Uint8Array;
+  /**
+   * BPF_MAP_FREEZE after the initial value is written (libbpf does it for `.rodata`):
+   * user space may no longer update the map. With `BPF_F_RDONLY_PROG` in `flags` the
+   * program may only read it, and the kernel's verifier treats its contents as constants.
+   */
+  readonly frozen?: boolean;
 }
 
 /** A named function (subprogram entry) or label: `insn` is an index into `Program.insns`. */

@@ -11,7 +11,7 @@ import type { HelperEnv, HelperFn, PerfRecord, RingbufRecord, SimTask } from './
 import { CompiledEngine } from './compiled/engine.js';
 import { execute } from './interpreter.js';
 import { Machine, MAX_CALL_FRAMES, STACK_SIZE, type TraceEvent } from './machine.js';
-import { createMap } from './maps/create-map.js';
+import { createMap, progReadOnlyValues } from './maps/create-map.js';
 import type { AnyVmMap } from './maps/types.js';
 import { makeMemoryAccess } from './memory-access.js';
 import type { SkbBuffer } from './skb-buffer.js';
@@ -128,6 +128,8 @@ export class Vm {
     }
     for (const [name, m] of this.maps) {
       this.mapRegions.set(m, this.space.add('map', `map(${name})`, new Uint8Array(0), 0, { persistent: true, tag: m }));
+      // BPF_F_RDONLY_PROG values (.rodata): mapped read-only, for lddw map_value and lookups alike.
+      for (const v of progReadOnlyValues(m)) this.space.persistentFor(v, 'map_value', `map_value(${name})`, PERM_READ);
     }
     this.env = this.makeEnv();
     this.main = this.compile(program);

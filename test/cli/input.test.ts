@@ -119,9 +119,9 @@ describe.skipIf(!llvm)('loadProgramFile on ELF objects', () => {
   });
 
   it('names the file, section and relocation of a bad object, and which program it was linking', async () => {
-    const g = object('global.o', '\t.section xdp,"ax",@progbits\n\tr1 = val ll\n\texit\n\t.section socket,"ax",@progbits\n\texit\n\t.data\n\t.globl val\nval:\n\t.long 1\n');
+    const g = object('global.o', '\t.section xdp,"ax",@progbits\n\tr1 = val + 4 ll\n\texit\n\t.section socket,"ax",@progbits\n\texit\n\t.data\n\t.globl val\nval:\n\t.long 1\n');
     await expect(loadProgramFile(g)).rejects.toThrow(
-      /global\.o: section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'val' in '\.data': global data with initial values \(\.data, \.rodata\) is not supported yet \(zero-initialized \.bss is\) \(while linking 'xdp', the first of 2 programs: 'xdp', 'socket'; choose one with .*global\.o:NAME\)/);
+      /global\.o: section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'val' \+ 4, outside '\.data' \(4 bytes\) \(while linking 'xdp', the first of 2 programs: 'xdp', 'socket'; choose one with .*global\.o:NAME\)/);
     await expect(loadProgramFile(`${g}:socket`)).resolves.toMatchObject({ section: 'socket' });
     await expect(loadProgramFile(`${o}:nope`)).rejects.toThrow(/two\.o: no program section or function named 'nope' \(programs: 'xdp', 'socket'\)/);
     await expect(loadProgramFile(put('short.o', readFileSync(o).subarray(0, 30)))).rejects.toThrow(/short\.o: truncated ELF header/);

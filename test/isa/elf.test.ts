@@ -347,8 +347,8 @@ count:
       expect(() => programFromObject(o, name)).toThrow(ElfError);
       expect(() => programFromObject(o, name)).toThrow(re);
     };
-    fail('\t.section xdp,"ax",@progbits\n\tr1 = g ll\n\texit\n\t.data\n\t.globl g\ng:\n\t.long 1\n',
-      /section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'g' in '\.data': global data with initial values \(\.data, \.rodata\) is not supported yet/);
+    fail('\t.section xdp,"ax",@progbits\n\tr1 = g + 4 ll\n\texit\n\t.data\n\t.globl g\ng:\n\t.long 1\n',
+      /section 'xdp': relocation 0 \(in '\.relxdp'\) at insn 0: lddw refers to 'g' \+ 4, outside '\.data' \(4 bytes\)/);
     fail('\t.section xdp,"ax",@progbits\n\tr1 = m ll\n\texit\n\t.section .maps,"aw",@progbits\n\t.globl m\nm:\n\t.quad 0\n',
       /map 'm' is a BTF-defined map \(section '\.maps'\), but the object has no \.BTF section to describe it/);
     fail('\t.section xdp,"ax",@progbits\n\tcall ext\n\texit\n', /call to undefined function 'ext'/);

@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { E2BIG, EEXIST, EINVAL } from './errno.js';
+import { E2BIG, EEXIST, EINVAL, EPERM } from './errno.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from './flags.js';
 import { MapBase, smallFlags } from './map-base.js';
 import { MapError } from './map-error.js';
@@ -64,6 +64,7 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags?: MapFlags, cpu = 0): number {
+    if (this.frozen) return -EPERM;
     this.checkValue(value);
     const index = this.checkUpdate(key, smallFlags(flags), true);
     if (index < 0) return index;
@@ -73,6 +74,7 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
   }
 
   override delete(key: Uint8Array): number {
+    if (this.frozen) return -EPERM;
     this.checkKey(key);
     return -EINVAL;
   }
@@ -95,6 +97,7 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
   }
 
   updateAllCpus(key: Uint8Array, values: readonly Uint8Array[], flags?: MapFlags): number {
+    if (this.frozen) return -EPERM;
     const copies = this.perCpu ? this.nCpus : 1;
     if (values.length !== copies) throw new MapError(this.def, `${values.length} values given, expected ${copies} (one per CPU)`);
     for (const v of values) this.checkValue(v);

@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { E2BIG, EEXIST, EINVAL, ENOENT } from './errno.js';
+import { E2BIG, EEXIST, EINVAL, ENOENT, EPERM } from './errno.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from './flags.js';
 import { type KeyCode, MapBase, keyCode, smallFlags } from './map-base.js';
 import { MapError } from './map-error.js';
@@ -119,6 +119,7 @@ export class HashMapImpl extends MapBase implements HashMap {
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags?: MapFlags, cpu = 0): number {
+    if (this.frozen) return -EPERM;
     this.checkValue(value);
     if (this.perCpu) this.checkCpu(cpu);
     const r = this.prepare(key, smallFlags(flags));
@@ -132,6 +133,7 @@ export class HashMapImpl extends MapBase implements HashMap {
   }
 
   override delete(key: Uint8Array): number {
+    if (this.frozen) return -EPERM;
     const e = this.find(key);
     if (!e) return -ENOENT;
     this.unlink(e);
@@ -159,6 +161,7 @@ export class HashMapImpl extends MapBase implements HashMap {
   }
 
   updateAllCpus(key: Uint8Array, values: readonly Uint8Array[], flags?: MapFlags): number {
+    if (this.frozen) return -EPERM;
     const copies = this.perCpu ? this.nCpus : 1;
     if (values.length !== copies) throw new MapError(this.def, `${values.length} values given, expected ${copies} (one per CPU)`);
     for (const v of values) this.checkValue(v);

@@ -6,6 +6,6 @@ export * from './types.js';
 export * from './errno.js';
 export * from './flags.js';
 export { MapError } from './map-error.js';
-export { createMap, createMaps } from './create-map.js';
+export { createMap, createMaps, progReadOnlyValues } from './create-map.js';
 export { checkMapDef, roundUp8 } from './validate.js';
 export { perfSampleSize } from './perf-event-array-map.js';

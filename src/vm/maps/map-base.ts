@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { EINVAL } from './errno.js';
+import { EBUSY, EINVAL } from './errno.js';
 import { MapError } from './map-error.js';
 import type { ElemResult, MapFlags, MapKind, VmMap } from './types.js';
 
@@ -52,6 +52,7 @@ export abstract class MapBase implements VmMap {
   abstract readonly kind: MapKind;
   abstract readonly size: number;
   readonly perCpu: boolean;
+  private frozenState = false;
 
   constructor(
     readonly def: MapDef,
@@ -59,6 +60,17 @@ export abstract class MapBase implements VmMap {
     perCpu: boolean,
   ) {
     this.perCpu = perCpu;
+  }
+
+  get frozen(): boolean {
+    return this.frozenState;
+  }
+
+  /** BPF_MAP_FREEZE: 0, or -EBUSY when already frozen. Writes then return -EPERM. */
+  freeze(): number {
+    if (this.frozenState) return -EBUSY;
+    this.frozenState = true;
+    return 0;
   }
 
   /** Throw unless `key` has key_size bytes (host misuse). */

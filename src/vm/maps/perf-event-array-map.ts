@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { E2BIG, EINVAL, ENOENT, ENOSPC, EOPNOTSUPP } from './errno.js';
+import { E2BIG, EINVAL, ENOENT, ENOSPC, EOPNOTSUPP, EPERM } from './errno.js';
 import { BPF_ANY, BPF_F_CURRENT_CPU } from './flags.js';
 import { MapBase, smallFlags, u64Flags } from './map-base.js';
 import { MapError } from './map-error.js';
@@ -107,6 +107,7 @@ export class PerfEventArrayMapImpl extends MapBase implements PerfEventArrayMap 
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags?: MapFlags): number {
+    if (this.frozen) return -EPERM;
     this.checkValue(value);
     const index = this.index(key);
     if (smallFlags(flags) !== BPF_ANY) return -EINVAL;
@@ -117,6 +118,7 @@ export class PerfEventArrayMapImpl extends MapBase implements PerfEventArrayMap 
   }
 
   override delete(key: Uint8Array): number {
+    if (this.frozen) return -EPERM;
     return this.closeSlot(this.index(key));
   }
 

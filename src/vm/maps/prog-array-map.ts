@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { E2BIG, EBADF, EINVAL, ENOENT } from './errno.js';
+import { E2BIG, EBADF, EINVAL, ENOENT, EPERM } from './errno.js';
 import { BPF_ANY } from './flags.js';
 import { MapBase, smallFlags } from './map-base.js';
 import { nextIndexKey, readU32 } from './array-map.js';
@@ -56,6 +56,7 @@ export class ProgArrayMapImpl<P> extends MapBase implements ProgArrayMap<P> {
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags?: MapFlags): number {
+    if (this.frozen) return -EPERM;
     this.checkValue(value);
     const index = this.index(key);
     if (smallFlags(flags) !== BPF_ANY) return -EINVAL;
@@ -67,6 +68,7 @@ export class ProgArrayMapImpl<P> extends MapBase implements ProgArrayMap<P> {
   }
 
   override delete(key: Uint8Array): number {
+    if (this.frozen) return -EPERM;
     return this.deleteProg(this.index(key));
   }
 

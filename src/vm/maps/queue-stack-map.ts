@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { E2BIG, EINVAL, ENOENT } from './errno.js';
+import { E2BIG, EINVAL, ENOENT, EPERM } from './errno.js';
 import { BPF_EXIST, BPF_NOEXIST } from './flags.js';
 import { MapBase, smallFlags } from './map-base.js';
 import type { ElemResult, MapFlags, QueueStackMap } from './types.js';
@@ -37,6 +37,7 @@ export class QueueStackMapImpl extends MapBase implements QueueStackMap {
   }
 
   override push(value: Uint8Array, flags?: MapFlags): number {
+    if (this.frozen) return -EPERM;
     this.checkValue(value);
     const f = smallFlags(flags);
     if ((f & BPF_NOEXIST) !== 0 || f > BPF_EXIST) return -EINVAL;
@@ -69,6 +70,7 @@ export class QueueStackMapImpl extends MapBase implements QueueStackMap {
   }
 
   override pop(): ElemResult {
+    if (this.frozen) return { err: -EPERM, value: undefined };
     return this.get(true);
   }
 

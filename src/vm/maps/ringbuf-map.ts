@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { EAGAIN, EINVAL, ENOTSUPP } from './errno.js';
+import { EAGAIN, EINVAL, ENOTSUPP, EPERM } from './errno.js';
 import {
   BPF_RB_AVAIL_DATA,
   BPF_RB_CONS_POS,
@@ -148,11 +148,11 @@ export class RingbufMapImpl extends MapBase implements RingbufMap {
   }
 
   override update(): number {
-    return -ENOTSUPP;
+    return this.frozen ? -EPERM : -ENOTSUPP;
   }
 
   override delete(): number {
-    return -ENOTSUPP;
+    return this.frozen ? -EPERM : -ENOTSUPP;
   }
 
   override clear(): void {

@@ -87,6 +87,15 @@ export interface VmMap {
   entries(cpu?: number): IterableIterator<[Uint8Array, Uint8Array]>;
   /** Remove every element (ARRAY: zero every value; ringbuf: drop records and reset positions). */
   clear(): void;
+  /** Frozen by `freeze()` (or `def.frozen` at creation). */
+  readonly frozen: boolean;
+  /**
+   * BPF_MAP_FREEZE: 0, or -EBUSY when already frozen. From then on `update`, `delete`,
+   * `updateAllCpus`, `push` and `pop` return -EPERM, as bpf(2) does for a frozen map. (The
+   * kernel still lets a program write a frozen map that lacks BPF_F_RDONLY_PROG; the VM's
+   * helpers go through the same methods, so they get -EPERM too.)
+   */
+  freeze(): number;
 }
 
 /** ARRAY and PERCPU_ARRAY: max_entries zero-initialised values indexed by a u32 key. */

@@ -1,0 +1,176 @@
+/**
+ * Global data in BPF ELF objects (`.data`, `.rodata`, `.rodata.str1.1`) read into array
+ * maps with an initial value, as libbpf makes them, from objects built by llvm-mc and llc;
+ * the linked programs then run in the VM (the kernel side is test/loader/global-data.test.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BPF_MAP_TYPE_ARRAY } from '../../src/isa/index.js';
+import { ElfError, programFromObject, readBpfObject } from '../../src/isa/elf.js';
+import { Vm } from '../../src/vm/index.js';
+
+const BPF_F_RDONLY_PROG = 1 << 7;
+
+function have(cmd: string): boolean {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const llvmMc = have('llvm-mc');
+const llc = have('llc');
+if (!llvmMc) console.log('skip: llvm-mc not installed, no objects with .data/.rodata to read');
+if (!llc) console.log('skip: llc not installed, no compiled objects with .data/.rodata');
+
+const dir = mkdtempSync(join(tmpdir(), 'tsbpf-elf-data-'));
+let nth = 0;
+
+/** Assemble `source` with llvm-mc into an object. */
+export function mcObject(source: string): Uint8Array {
+  const base = join(dir, `m${nth++}`);
+  writeFileSync(`${base}.s`, source);
+  execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.s`]);
+  return readFileSync(`${base}.o`);
+}
+
+/** Compile LLVM IR with llc into an object. */
+export function llcObject(ir: string): Uint8Array {
+  const base = join(dir, `l${nth++}`);
+  writeFileSync(`${base}.ll`, ir);
+  execFileSync('llc', ['-march=bpf', '-filetype=obj', '-o', `${base}.o`, `${base}.ll`]);
+  return readFileSync(`${base}.o`);
+}
+
+const bytes = (s: string): Uint8Array => new Uint8Array([...Buffer.from(s, 'latin1')]);
+
+/** A socket filter reading .rodata (a global and a .L string of .rodata.str1.1) and counting in .data. */
+export const MC_SOURCE = `
+	.section socket,"ax",@progbits
+	.globl prog
+prog:
+	r1 = fmt ll
+	r0 = *(u8 *)(r1 + 4)
+	r1 = .L.str + 2 ll
+	r2 = *(u8 *)(r1 + 0)
+	r0 += r2
+	r1 = counter ll
+	r2 = *(u32 *)(r1 + 4)
+	r2 += 1
+	*(u32 *)(r1 + 4) = r2
+	r0 += r2
+	exit
+	.section .rodata,"a",@progbits
+	.globl fmt
+fmt:
+	.asciz "pid %d\\n"
+	.section .rodata.str1.1,"aMS",@progbits,1
+.L.str:
+	.asciz "hello"
+	.data
+	.globl counter
+	.p2align 2
+counter:
+	.long 5
+	.long 7
+	.section license,"aw",@progbits
+	.asciz "GPL"
+`;
+
+/**
+ * LLVM IR as clang emits it for `bpf_trace_printk("count %d\\n", 10, ++counter)` with
+ * `int counter = 5` and `const int table[4]`: the string lands in .rodata.str1.1, the
+ * counter in .data, the table in .rodata. Returns counter + table[2].
+ */
+export const LLC_IR = `target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"
+target triple = "bpf"
+@.str = private unnamed_addr constant [10 x i8] c"count %d\\0A\\00", align 1
+@counter = dso_local global i32 5, align 4
+@table = dso_local constant [4 x i32] [i32 1, i32 2, i32 3, i32 4], align 4
+@_license = dso_local global [4 x i8] c"GPL\\00", section "license", align 1
+define dso_local i32 @prog(i8* %ctx) section "socket" {
+  %v = load volatile i32, i32* @counter
+  %n = add i32 %v, 1
+  store volatile i32 %n, i32* @counter
+  %p = getelementptr [4 x i32], [4 x i32]* @table, i64 0, i64 2
+  %t = load volatile i32, i32* %p
+  %r = call i64 (i8*, i32, ...) inttoptr (i64 6 to i64 (i8*, i32, ...)*)(i8* getelementptr ([10 x i8], [10 x i8]* @.str, i64 0, i64 0), i32 10, i32 %n)
+  %s = add i32 %n, %t
+  ret i32 %s
+}
+`;
+
+describe.skipIf(!llvmMc)('.data and .rodata from llvm-mc objects', () => {
+  it('become array maps of one value with the section bytes; .rodata frozen and BPF_F_RDONLY_PROG', () => {
+    const p = programFromObject(readBpfObject(mcObject(MC_SOURCE)));
+    expect(p.maps).toEqual([
+      { name: 'rodata', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, flags: BPF_F_RDONLY_PROG, initialValue: bytes('pid %d\n\0'), frozen: true },
+      { name: 'rodata_str1_1', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 6, maxEntries: 1, flags: BPF_F_RDONLY_PROG, initialValue: bytes('hello\0'), frozen: true },
+      { name: 'data', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0, initialValue: new Uint8Array([5, 0, 0, 0, 7, 0, 0, 0]) },
+    ].sort((a, b) => p.maps.findIndex((m) => m.name === a.name) - p.maps.findIndex((m) => m.name === b.name)));
+  });
+
+  it('relocations become map_value references: offset = symbol value + addend, in the high 32 bits', () => {
+    const p = programFromObject(readBpfObject(mcObject(MC_SOURCE)));
+    const idx = (n: string): bigint => BigInt(p.maps.findIndex((m) => m.name === n));
+    const lddws = p.insns.filter((i) => i.kind === 'lddw');
+    expect(lddws).toEqual([
+      { kind: 'lddw', dst: 1, src: 2, imm: idx('rodata'), map: 'rodata' },
+      { kind: 'lddw', dst: 1, src: 2, imm: (2n << 32n) | idx('rodata_str1_1'), map: 'rodata_str1_1' },
+      { kind: 'lddw', dst: 1, src: 2, imm: idx('data'), map: 'data' },
+    ]);
+  });
+
+  it('runs in the VM: reads the strings, counts in .data across runs', () => {
+    const vm = new Vm(programFromObject(readBpfObject(mcObject(MC_SOURCE))));
+    // '%' (0x25) + 'l' (0x6c) + 8, then 9
+    expect(vm.run().r0).toBe(0x25n + 0x6cn + 8n);
+    expect(vm.run().r0).toBe(0x25n + 0x6cn + 9n);
+  });
+
+  it('any .data contents come through byte for byte (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.boolean(), (init, ro) => {
+      const src = `\t.section socket,"ax",@progbits\n\tr0 = 0\n\texit\n\t.section ${ro ? '.rodata,"a"' : '.data,"aw"'},@progbits\n\t.byte ${[...init].join(', ')}\n`;
+      const p = programFromObject(readBpfObject(mcObject(src)));
+      expect(p.maps).toHaveLength(1);
+      expect(p.maps[0]!.initialValue).toEqual(init);
+      expect(p.maps[0]!.flags).toBe(ro ? BPF_F_RDONLY_PROG : 0);
+    }), { numRuns: 15 });
+  });
+
+  it('a .data symbol next to a .bss one: both maps, each its own section', () => {
+    const p = programFromObject(readBpfObject(mcObject('\t.section socket,"ax",@progbits\n\tr1 = d ll\n\tr2 = b ll\n\texit\n\t.data\nd:\n\t.long 1\n\t.bss\nb:\n\t.zero 8\n')));
+    expect(p.maps.map((m) => [m.name, m.valueSize, m.initialValue === undefined])).toEqual([['bss', 8, true], ['data', 4, false]]);
+    expect(p.insns.slice(0, 2).map((i) => (i.kind === 'lddw' ? i.map : ''))).toEqual(['data', 'bss']);
+  });
+
+  it('errors: an offset outside the section, per-CPU data, a name taken by a map', () => {
+    const link = (src: string): unknown => programFromObject(readBpfObject(mcObject(src)));
+    expect(() => link('\t.section socket,"ax",@progbits\n\tr1 = str + 6 ll\n\texit\n\t.section .rodata,"a",@progbits\nstr:\n\t.asciz "hello"\n'))
+      .toThrow(/lddw refers to section '\.rodata' \+ 6, outside '\.rodata' \(6 bytes\)/);
+    expect(() => link('\t.section socket,"ax",@progbits\n\texit\n\t.section .data..percpu,"aw",@progbits\n\t.long 1\n')).toThrow(ElfError);
+    expect(() => link('\t.section socket,"ax",@progbits\n\texit\n\t.section .data..percpu,"aw",@progbits\n\t.long 1\n')).toThrow(/per-CPU global data is not supported/);
+    expect(() => link('\t.section socket,"ax",@progbits\n\tr1 = data ll\n\texit\n\t.section maps,"aw",@progbits\n\t.globl data\ndata:\n\t.long 2, 4, 4, 1, 0\n\t.data\n\t.long 1\n'))
+      .toThrow(/section '\.data' would be map 'data', but a map of that name exists/);
+  });
+});
+
+describe.skipIf(!llc)('.data and .rodata from llc objects', () => {
+  it('clang-style globals: the printk string in .rodata.str1.1, a counter in .data, a const table in .rodata', () => {
+    const p = programFromObject(readBpfObject(llcObject(LLC_IR)));
+    const byName = new Map(p.maps.map((m) => [m.name, m]));
+    expect(byName.get('rodata_str1_1')).toMatchObject({ flags: BPF_F_RDONLY_PROG, frozen: true, initialValue: bytes('count %d\n\0') });
+    expect(byName.get('data')).toMatchObject({ flags: 0, initialValue: new Uint8Array([5, 0, 0, 0]) });
+    expect(byName.get('rodata')).toMatchObject({ flags: BPF_F_RDONLY_PROG, frozen: true, valueSize: 16 });
+    const out: string[] = [];
+    const vm = new Vm(p, { printk: (line) => out.push(line) });
+    expect(vm.run().r0).toBe(6n + 3n);
+    expect(vm.run().r0).toBe(7n + 3n);
+    expect(out.map((l) => l.trimEnd())).toEqual(['count 6', 'count 7']);
+  });
+});
