@@ -6,7 +6,7 @@ import type { AluInsn, EndInsn, LdImm64Insn } from '../isa/index.js';
 import { checkDst, checkDstNoMark, checkSrc, fail, nextId, regs, type Env } from './env.js';
 import { constScalar, copyReg, isPktPointer, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
 import {
-  S64_MAX, S64_MIN, boundsSync, coerceSubregToSizeSx, coerceToSizeSx, constBounds, markKnown, markUnbounded32,
+  S64_MAX, S64_MIN, boundsSync, coerceSubregToSizeSx, coerceToSize, coerceToSizeSx, constBounds, copyBounds, markKnown, markUnbounded32,
   s32, zext32To64,
 } from './scalar.js';
 import { scalarAlu } from './scalar-alu.js';
@@ -269,13 +269,30 @@ export function checkAlu(env: Env, insn: AluInsn): void {
   rs[insn.dst] = d;
 }
 
-/** Byte swaps: the result is an unknown scalar (pointers only for privileged loaders). */
+/**
+ * Byte swaps (pointers only for privileged loaders). On a scalar, as 6.18 does: `le` (no swap on a
+ * little-endian machine) truncates to `bits` keeping the ranges (coerce_reg_to_size); a swap
+ * permutes the tnum's bytes and the ranges follow from it.
+ */
 export function checkEnd(env: Env, insn: EndInsn): void {
   const d = checkSrc(env, insn.dst);
   if (d.type !== 'scalar' && !env.privileged) fail(`R${insn.dst} pointer arithmetic prohibited`);
   const known = d.type === 'scalar' && tnumIsConst(d.varOff) ? d.varOff.value : null;
   checkDst(env, insn.dst);
-  if (known !== null) regs(env)[insn.dst] = constScalar(byteOrder(known, insn.order, insn.bits));
+  if (known !== null) {
+    regs(env)[insn.dst] = constScalar(byteOrder(known, insn.order, insn.bits));
+    return;
+  }
+  if (d.type !== 'scalar') return;
+  const r = unknownScalar();
+  if (insn.order === 'le') {
+    copyBounds(r, d);
+    if (insn.bits < 64) coerceToSize(r, insn.bits / 8);
+  } else {
+    r.varOff = { value: byteOrder(d.varOff.value, insn.order, insn.bits), mask: byteOrder(d.varOff.mask, insn.order, insn.bits) };
+    boundsSync(r);
+  }
+  regs(env)[insn.dst] = r;
 }
 
 /** Concrete BPF_END on a little-endian machine: `le` truncates, `be` and `swap` reverse the bytes. */
