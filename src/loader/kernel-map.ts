@@ -1,6 +1,6 @@
 import type { MapDef } from '../isa/program.js';
 import {
-  BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE,
+  BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE,
   BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERF_EVENT_ARRAY, mapTypeName,
 } from '../isa/map-types.js';
 import {
@@ -238,10 +238,18 @@ export class KernelMap implements Disposable {
 }
 
 /**
- * BPF_MAP_CREATE from a map definition.
+ * BPF_MAP_CREATE from a map definition; then, for global data as libbpf does it, the
+ * definition's `initialValue` written to element 0 (BPF_MAP_UPDATE_ELEM) and, when
+ * `frozen`, BPF_MAP_FREEZE (the map is closed again if either fails).
  * @example using m = createKernelMap({ name: 'counts', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 })
  */
 export function createKernelMap(def: MapDef, options: KernelMapOptions = {}): KernelMap {
+  if (def.initialValue !== undefined) {
+    if (def.type !== BPF_MAP_TYPE_ARRAY) throw new RangeError(`map '${def.name}': an initial value is for BPF_MAP_TYPE_ARRAY maps only, not ${mapTypeName(def.type)}`);
+    if (def.initialValue.byteLength !== def.valueSize) {
+      throw new RangeError(`map '${def.name}': initial value of ${def.initialValue.byteLength} bytes, the map's value_size is ${def.valueSize}`);
+    }
+  }
   let maxEntries = def.maxEntries;
   if (def.type === BPF_MAP_TYPE_PERF_EVENT_ARRAY && maxEntries === 0) maxEntries = possibleCpuCount();
   const attr = new BpfAttr()
@@ -251,5 +259,13 @@ export function createKernelMap(def: MapDef, options: KernelMapOptions = {}): Ke
     .u64(64, options.mapExtra ?? 0n);
   const fd = bpf(BPF_MAP_CREATE, attr,
     `of map '${def.name}' (${mapTypeName(def.type)}, key ${def.keySize}, value ${def.valueSize}, max_entries ${maxEntries})`);
-  return new KernelMap(fd, maxEntries === def.maxEntries ? def : { ...def, maxEntries });
+  const map = new KernelMap(fd, maxEntries === def.maxEntries ? def : { ...def, maxEntries });
+  try {
+    if (def.initialValue !== undefined) map.update(new Uint8Array(4), def.initialValue);
+    if (def.frozen === true) map.freeze();
+  } catch (e) {
+    map.close();
+    throw e;
+  }
+  return map;
 }

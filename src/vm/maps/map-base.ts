@@ -1,5 +1,5 @@
 import type { MapDef } from '../../isa/program.js';
-import { EBUSY, EINVAL } from './errno.js';
+import { EINVAL, EPERM } from './errno.js';
 import { MapError } from './map-error.js';
 import type { ElemResult, MapFlags, MapKind, VmMap } from './types.js';
 
@@ -66,9 +66,9 @@ export abstract class MapBase implements VmMap {
     return this.frozenState;
   }
 
-  /** BPF_MAP_FREEZE: 0, or -EBUSY when already frozen. Writes then return -EPERM. */
+  /** BPF_MAP_FREEZE: 0, or -EPERM when already frozen (the kernel's answer). Writes then return -EPERM. */
   freeze(): number {
-    if (this.frozenState) return -EBUSY;
+    if (this.frozenState) return -EPERM;
     this.frozenState = true;
     return 0;
   }

@@ -90,7 +90,8 @@ export interface VmMap {
   /** Frozen by `freeze()` (or `def.frozen` at creation). */
   readonly frozen: boolean;
   /**
-   * BPF_MAP_FREEZE: 0, or -EBUSY when already frozen. From then on `update`, `delete`,
+   * BPF_MAP_FREEZE: 0, or -EPERM when already frozen (a frozen map has lost write permission,
+   * which map_freeze checks first, as measured on 6.18). From then on `update`, `delete`,
    * `updateAllCpus`, `push` and `pop` return -EPERM, as bpf(2) does for a frozen map. (The
    * kernel still lets a program write a frozen map that lacks BPF_F_RDONLY_PROG; the VM's
    * helpers go through the same methods, so they get -EPERM too.)
