@@ -25,6 +25,7 @@ export type NetStep =
   | { readonly h: 'set_hash'; readonly v: number; readonly recalc: boolean }
   | { readonly h: 'set_hash_invalid' }
   | { readonly h: 'touch'; readonly at: number; readonly v: number }
+  | { readonly h: 'ldabs'; readonly at: number; readonly net: boolean }
   | { readonly h: 'xdp_adjust_meta' | 'xdp_adjust_head' | 'xdp_adjust_tail'; readonly delta: number }
   | { readonly h: 'meta_touch'; readonly v: number };
 
@@ -72,6 +73,7 @@ export const tcStepArb: fc.Arbitrary<NetStep> = fc.oneof(
   fc.record({ h: fc.constant('set_hash' as const), v: fc.integer({ min: 0, max: 0xffffffff }), recalc: fc.boolean() }),
   fc.constant({ h: 'set_hash_invalid' as const }),
   fc.record({ h: fc.constant('touch' as const), at: fc.integer({ min: 0, max: 60 }), v: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ h: fc.constant('ldabs' as const), at: fc.integer({ min: 0, max: 12 }), net: fc.boolean() }),
 );
 
 /** Steps an XDP program may take. */
@@ -179,6 +181,10 @@ function programSource(steps: readonly NetStep[], stack: Uint8Array, kind: 'tc' 
           'r4 = r2', `r4 += ${s.at + 1}`, `if r4 > r3 goto ${skip}`, `*(u8 *)(r2 + ${s.at}) = ${s.v}`, 'r0 = *(u8 *)(r2 + 0)', ...fold([]), `${skip}:`);
         break;
       }
+      case 'ldabs':
+        // LD_ABS from skb->data or (SKF_NET_OFF) from the network header; out of range ends the program with 0
+        L.push(`r0 = *(u16 *)skb[${s.net ? -0x100000 + s.at : s.at}]`, ...fold([]));
+        break;
       case 'meta_touch': {
         const skip = `skip${label++}`;
         L.push('r2 = *(u32 *)(r6 + 8)', 'r3 = *(u32 *)(r6 + 0)', 'r0 = r3', 'r0 -= r2', ...fold([]),

@@ -117,7 +117,8 @@ export function registerRoomHelpers(reg: HelperRegistry): void {
       p[12] = cur.proto >> 8; p[13] = cur.proto & 0xff;
       p[14] = cur.tci >> 8; p[15] = cur.tci & 0xff;
       skb.protocol = cur.proto;
-      skb.setHeaders(0, net + VLAN_HLEN);
+      // skb_vlan_push moves the network header back with the data: it then starts at the new tag
+      skb.setHeaders(0, net);
     }
     skb.vlan = { proto, tci };
     return 0;
