@@ -249,7 +249,6 @@ export class Explorer {
         cur.traceStack[cur.traceStack.length - 1] = env.stackAccess;
         cur.histCnt++;
       }
-      this.noteStack();
       if (next === 'exit') {
         if (!this.finishPath()) return;
         doPrintState = true;
@@ -257,6 +256,8 @@ export class Explorer {
       }
       if (next === 'call') continue;
       if (next === 'return') {
+        // The callee may have grown the caller's stack through a pointer.
+        this.noteStack();
         doPrintState = true;
         continue;
       }
@@ -299,6 +300,7 @@ export class Explorer {
     return true;
   }
 
+  /** Record the current frame's stack depth (after every instruction that may grow it). */
   private noteStack(): void {
     const f = curFrame(this.env);
     const start = f.subprog;
@@ -370,6 +372,8 @@ export class Explorer {
         this.jmps++;
         if (insn.target === 'helper') {
           checkHelperCall(env, insn.imm);
+          // Helpers write through stack pointers (the only stack growth outside loads and stores).
+          this.noteStack();
           if (insn.imm === 12) {
             // A successful tail call does not return; the failing case falls through.
           }
