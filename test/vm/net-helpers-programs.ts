@@ -26,6 +26,7 @@ export type NetStep =
   | { readonly h: 'set_hash_invalid' }
   | { readonly h: 'touch'; readonly at: number; readonly v: number }
   | { readonly h: 'ldabs'; readonly at: number; readonly net: boolean }
+  | { readonly h: 'load_bytes'; readonly at: number; readonly len: number }
   | { readonly h: 'xdp_adjust_meta' | 'xdp_adjust_head' | 'xdp_adjust_tail'; readonly delta: number }
   | { readonly h: 'meta_touch'; readonly v: number };
 
@@ -74,6 +75,7 @@ export const tcStepArb: fc.Arbitrary<NetStep> = fc.oneof(
   fc.constant({ h: 'set_hash_invalid' as const }),
   fc.record({ h: fc.constant('touch' as const), at: fc.integer({ min: 0, max: 60 }), v: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ h: fc.constant('ldabs' as const), at: fc.integer({ min: 0, max: 12 }), net: fc.boolean() }),
+  fc.record({ h: fc.constant('load_bytes' as const), at: fc.integer({ min: 0, max: 80 }), len: fc.constantFrom(1, 2, 4, 8) }),
 );
 
 /** Steps an XDP program may take. */
@@ -184,6 +186,10 @@ function programSource(steps: readonly NetStep[], stack: Uint8Array, kind: 'tc' 
       case 'ldabs':
         // LD_ABS from skb->data or (SKF_NET_OFF) from the network header; out of range ends the program with 0
         L.push(`r0 = *(u16 *)skb[${s.net ? -0x100000 + s.at : s.at}]`, ...fold([]));
+        break;
+      case 'load_bytes':
+        // bpf_skb_load_bytes into r10-40 .. r10-33 (zeroed by the helper when out of range)
+        L.push('r1 = r6', `r2 = ${s.at}`, 'r3 = r10', `r3 += ${-STACK_BYTES - 8}`, `r4 = ${s.len}`, 'call bpf_skb_load_bytes', ...fold([]), `r0 = *(u${s.len * 8} *)(r10 - ${STACK_BYTES + 8})`, ...fold([]));
         break;
       case 'meta_touch': {
         const skip = `skip${label++}`;
