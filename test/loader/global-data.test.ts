@@ -144,6 +144,28 @@ describe.skipIf(!canBpf)('global data in the kernel and the VM', () => {
     expect(vmLines.map((l) => l.trimEnd())).toEqual(seen.map((l) => l.message));
   });
 
+  it('the kernel sees .rodata frozen before the load: it knows its contents, unlike .data', () => {
+    const verdict = (src: string): string => {
+      try {
+        loadProgram(assemble(`.prog_type socket_filter\n.license "GPL"\n${src}`)).close();
+        return 'accepted';
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        return e.log.split('\n').filter((l) => !/^(processed|verification time|stack depth|\d+: |;|$)/.test(l)).pop() ?? '';
+      }
+    };
+    // A branch on a constant of .rodata is decided at load time: the dead branch is not checked.
+    const branch = (dir: string): string => `${dir} cfg, u32 0\nr1 = map_value[cfg] ll\nr2 = *(u32 *)(r1 + 0)\nif r2 == 0 goto ok\nr0 = *(u64 *)(r10 + 8)\nok:\nr0 = 0\nexit`;
+    expect(verdict(branch('.rodata'))).toBe('accepted');
+    expect(verdict(branch('.data'))).toBe('invalid read from stack R10 off=8 size=8');
+    // bpf_snprintf wants its format in a frozen read-only map, zero-terminated and valid.
+    const snprintf = (fmt: string): string => `${fmt}\nr1 = 7\n*(u64 *)(r10 - 8) = r1\nr1 = r10\nr1 += -40\nr2 = 32\nr3 = map_value[fmt] ll\nr4 = r10\nr4 += -8\nr5 = 8\ncall bpf_snprintf\nr0 = 0\nexit`;
+    expect(verdict(snprintf('.rodata fmt, "v=%d"'))).toBe('accepted');
+    expect(verdict(snprintf('.data fmt, "v=%d"'))).toBe("R3 does not point to a readonly map'");
+    expect(verdict(snprintf('.rodata fmt, ascii "v=%d"'))).toBe('string is not zero-terminated');
+    expect(verdict(snprintf('.rodata fmt, "v=%q"'))).toBe('Invalid format string');
+  });
+
   it.skipIf(!llvmMc)('an llvm-mc object with .rodata, .rodata.str1.1 and .data: same retvals and .data as the VM', () => {
     const r = runBoth(programFromObject(readBpfObject(mcObject(MC_SOURCE))));
     expect(r.kernel).toEqual([0x25 + 0x6c + 8, 0x25 + 0x6c + 9]);

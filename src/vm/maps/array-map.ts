@@ -108,8 +108,10 @@ export class ArrayMapImpl extends MapBase implements ArrayMap {
     return 0;
   }
 
+  /** Every value back to its state at creation: zero, element 0 the definition's initial value. */
   override clear(): void {
     this.data.fill(0);
+    if (this.def.initialValue !== undefined) this.slot(0, 0).set(this.def.initialValue);
   }
 }
 

@@ -85,7 +85,7 @@ export interface VmMap {
    * the slot of `cpu`). QUEUE/STACK: `[empty key, value copy]` in pop order. Other kinds: nothing.
    */
   entries(cpu?: number): IterableIterator<[Uint8Array, Uint8Array]>;
-  /** Remove every element (ARRAY: zero every value; ringbuf: drop records and reset positions). */
+  /** Remove every element (ARRAY: zero every value, element 0 back to `def.initialValue`; ringbuf: drop records and reset positions). Frozen maps too. */
   clear(): void;
   /** Frozen by `freeze()` (or `def.frozen` at creation). */
   readonly frozen: boolean;

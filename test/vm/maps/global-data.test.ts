@@ -36,6 +36,14 @@ describe('createMap with initialValue and frozen', () => {
     expect(m.update(u32le(0), new Uint8Array([9, 9, 9]))).toBe(0);
   });
 
+  it('clear() puts the initial value back (the host resets a map to its state at creation)', () => {
+    const m = createMap({ name: 'd', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 2, maxEntries: 2, flags: 0, initialValue: new Uint8Array([4, 5]) });
+    m.update(u32le(0), new Uint8Array([0, 0]));
+    m.update(u32le(1), new Uint8Array([6, 6]));
+    m.clear();
+    expect([...m.entries()].map(([, v]) => [...v])).toEqual([[4, 5], [0, 0]]);
+  });
+
   it('the map keeps its own copy of the initial value', () => {
     const init = new Uint8Array([7]);
     const m = createMap({ ...rodata([7]), initialValue: init });
