@@ -18,6 +18,7 @@
 import { parseAttachType } from '../isa/attach-types.js';
 import { BPF_MAP_TYPE_ARRAY, parseMapType } from '../isa/map-types.js';
 import { parseProgType } from '../isa/prog-types.js';
+import type { MapDef } from '../isa/program.js';
 import { parseExpr } from './expr.js';
 import { Assign, Comma, Ident, StringLit, type IToken } from './lexer.js';
 import { regByName, StatementError, type ParseState } from './parse-state.js';
@@ -175,6 +176,56 @@ function parseData(s: ParseState, readOnly: boolean): void {
     name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: bytes.length, maxEntries: 1,
     flags: readOnly ? BPF_F_RDONLY_PROG : 0, initialValue: Uint8Array.from(bytes), ...(readOnly ? { frozen: true } : {}),
   });
+}
+
+const PRINTABLE = (b: number): boolean => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x09 || b === 0x0d;
+const ESCAPED: Record<number, string> = { 0x0a: '\\n', 0x09: '\\t', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+
+/** A string literal for printable bytes, with C escapes. */
+function quote(bytes: Uint8Array): string {
+  let out = '"';
+  for (const b of bytes) out += ESCAPED[b] ?? String.fromCharCode(b);
+  return `${out}"`;
+}
+
+/** The items of a value: NUL-terminated text as strings, other text as `ascii`, zero runs as `zero N`, the rest as bytes. */
+function dataItems(v: Uint8Array): string[] {
+  const items: string[] = [];
+  let i = 0;
+  while (i < v.length) {
+    let j = i;
+    while (j < v.length && PRINTABLE(v[j]!)) j++;
+    if (j > i && j < v.length && v[j] === 0) {
+      items.push(quote(v.subarray(i, j)));
+      i = j + 1;
+    } else if (j - i >= 4) {
+      items.push(`ascii ${quote(v.subarray(i, j))}`);
+      i = j;
+    } else if (v[i] === 0 && v[i + 1] === 0) {
+      let k = i;
+      while (k < v.length && v[k] === 0) k++;
+      items.push(`zero ${k - i}`);
+      i = k;
+    } else {
+      items.push(String(v[i]!));
+      i++;
+    }
+  }
+  return items;
+}
+
+/**
+ * The `.rodata` / `.data` line that assembles back to `map`, when it is global data as those
+ * directives make it (a one-entry ARRAY with an initial value; `.rodata`: BPF_F_RDONLY_PROG and
+ * frozen); undefined for any other map, which prints as `.map`.
+ * @example printDataDirective(assemble('.rodata fmt, "hi\\n"\nexit').maps[0]) // '.rodata fmt, "hi\\n"'
+ */
+export function printDataDirective(map: MapDef): string | undefined {
+  const v = map.initialValue;
+  if (v === undefined || map.type !== BPF_MAP_TYPE_ARRAY || map.keySize !== 4 || map.maxEntries !== 1 || v.length !== map.valueSize) return undefined;
+  const readOnly = map.flags === BPF_F_RDONLY_PROG && map.frozen === true;
+  if (!readOnly && (map.flags !== 0 || map.frozen === true)) return undefined;
+  return `${readOnly ? '.rodata' : '.data'} ${map.name}, ${dataItems(v).join(', ')}`;
 }
 
 /** Parse one directive statement; the cursor is on the `.name` token. */

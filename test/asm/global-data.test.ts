@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AsmError, type AsmDiagnostic } from '../../src/asm/asm-error.js';
 import { assemble } from '../../src/asm/assemble.js';
+import { printDataDirective } from '../../src/asm/directives.js';
 import { BPF_MAP_TYPE_ARRAY, type MapDef } from '../../src/isa/index.js';
 
 const BPF_F_RDONLY_PROG = 1 << 7;
@@ -117,6 +118,35 @@ describe('.rodata and .data', () => {
       "10:13: octal escape '\\777' is above 0377",
       "11:12: unexpected '2' after the instruction",
     ]);
+  });
+
+  it('printDataDirective writes a line that assembles back to the same map (property)', () => {
+    const bytesArb = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 48 }),
+      fc.array(fc.oneof(fc.constantFrom(0, 0, 0, 10, 9, 34, 92), fc.integer({ min: 0x20, max: 0x7e })), { minLength: 1, maxLength: 48 }).map((a) => Uint8Array.from(a)),
+    );
+    fc.assert(fc.property(bytesArb, fc.boolean(), (v, ro) => {
+      const def: MapDef = {
+        name: 'g', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: v.length, maxEntries: 1,
+        flags: ro ? BPF_F_RDONLY_PROG : 0, initialValue: v, ...(ro ? { frozen: true } : {}),
+      };
+      const line = printDataDirective(def)!;
+      expect(line.startsWith(ro ? '.rodata g, ' : '.data g, ')).toBe(true);
+      expect(only(line)).toEqual(def);
+    }), { numRuns: 300 });
+  });
+
+  it('printDataDirective reads like the source: strings, ascii, zero runs, bytes', () => {
+    expect(printDataDirective(only('.rodata fmt, "pid %d\\n", 1, 2, zero 6, ascii "abcd", 0, 7'))).toBe('.rodata fmt, "pid %d\\n", 1, 2, zero 6, "abcd", 7');
+    expect(printDataDirective(only('.data d, ascii "ab\\"\\\\"'))).toBe('.data d, ascii "ab\\"\\\\"');
+  });
+
+  it('printDataDirective leaves other maps to .map', () => {
+    const d = only('.rodata r, 1');
+    expect(printDataDirective({ ...d, frozen: false })).toBeUndefined();
+    expect(printDataDirective({ ...d, maxEntries: 2 })).toBeUndefined();
+    const { initialValue: _, ...plain } = d;
+    expect(printDataDirective(plain)).toBeUndefined();
   });
 
   it('a huge zero count is refused, not allocated', () => {
