@@ -37,6 +37,7 @@ export function llcObject(ir: string): Uint8Array {
 export const MC_SOURCE = `
 	.section socket,"ax",@progbits
 	.globl prog
+	.type prog,@function
 prog:
 	r1 = fmt ll
 	r0 = *(u8 *)(r1 + 4)
@@ -49,6 +50,7 @@ prog:
 	*(u32 *)(r1 + 4) = r2
 	r0 += r2
 	exit
+	.size prog, .-prog
 	.section .rodata,"a",@progbits
 	.globl fmt
 fmt:

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
 import { loadProgram, progInfo } from '../../src/loader/index.js';
 import { kernelAvailable } from '../loader/support.js';
+import { LLC_IR, MC_SOURCE } from './elf-global-data.js';
 
 function have(cmd: string): boolean {
   try {
@@ -390,6 +391,20 @@ describe.skipIf(!canBpf || typeof libbpf === 'string')('programFromObject agains
       compared++;
     }
     expect(compared).toBeGreaterThan(60);
+  });
+
+  it('links .data, .rodata and .rodata.str1.1 globals (llvm-mc and llc objects) as libbpf does', () => {
+    compare(mc(MC_SOURCE));
+    compare(llcIr(LLC_IR));
+  });
+
+  it('makes global data maps of the sizes and flags libbpf gives them, .rodata with BPF_F_RDONLY_PROG', () => {
+    for (const bytes of [mc(MC_SOURCE), llcIr(LLC_IR)]) {
+      // libbpf names `.data`/`.rodata` after the object (`<obj>.rodata`, 15 characters) and others by section (`.rodata.str1.1`).
+      const theirs = (libbpf as Libbpf).maps(bytes).map(([name, ...rest]) => [name.replace(/^[^.]*\./, '').replace(/\./g, '_'), ...rest]);
+      const ours = programFromObject(readBpfObject(bytes)).maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries, m.flags]);
+      expect(ours).toEqual(theirs);
+    }
   });
 
   it('links BTF-defined maps as libbpf does', () => {
