@@ -63,11 +63,12 @@ export function globalDataLayout(obj: BpfObject): DataLayout {
     const name = sec.name.slice(1).replace(/\./g, '_');
     if (maps.some((x) => x.name === name)) throw new ElfError(`section '${sec.name}' would be map '${name}', but a map of that name exists`, where);
     const readOnly = m[1] === 'rodata';
-    const initialValue = sec.type === SHT_NOBITS ? new Uint8Array(sec.size) : Uint8Array.from(sec.bytes);
     dataMaps.set(sec.index, maps.length);
     maps.push({
-      name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: sec.size, maxEntries: 1,
-      flags: readOnly ? BPF_F_RDONLY_PROG : 0, initialValue, ...(readOnly ? { frozen: true } : {}),
+      name, type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: sec.size, maxEntries: 1, flags: readOnly ? BPF_F_RDONLY_PROG : 0,
+      // SHT_NOBITS: zeros, which a new map has anyway (and its size is not backed by the file).
+      ...(sec.type === SHT_NOBITS ? {} : { initialValue: Uint8Array.from(sec.bytes) }),
+      ...(readOnly ? { frozen: true } : {}),
     });
   }
   const out = { maps, dataMaps };

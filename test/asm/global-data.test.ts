@@ -149,6 +149,21 @@ describe('.rodata and .data', () => {
     expect(printDataDirective(plain)).toBeUndefined();
   });
 
+  it('any run of item-like tokens gives a map or located AsmErrors, nothing else (property)', () => {
+    const tok = fc.constantFrom('"a\\n"', '"', '"\\x"', '"\\777"', 'ascii', 'zero', 'u8', 'u16', 'u32', 'u64', '1', '-1', '0x100', '300', '(', ')', '<<', '40', ',', ',', 'N', 'é', '\\', '+');
+    fc.assert(fc.property(fc.boolean(), fc.array(tok, { maxLength: 8 }), (ro, toks) => {
+      const src = `.set N, 2\n${ro ? '.rodata' : '.data'} g, ${toks.join(' ')}\nexit`;
+      try {
+        const m = assemble(src).maps[0]!;
+        expect(m.initialValue!.length).toBe(m.valueSize);
+        expect(m.valueSize).toBeGreaterThan(0);
+      } catch (e) {
+        if (!(e instanceof AsmError)) throw e;
+        for (const d of e.diagnostics) expect(d.line).toBeGreaterThan(0);
+      }
+    }), { numRuns: 1000 });
+  });
+
   it('a huge zero count is refused, not allocated', () => {
     expect(diagnostics('.data big, zero 1 << 40\nexit')[0]!.message).toMatch(/over 16777216 bytes/);
   });

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BPF_MAP_TYPE_ARRAY } from '../../src/isa/index.js';
-import { ElfError, programFromObject, readBpfObject } from '../../src/isa/elf.js';
+import { ElfError, programFromObject, programNames, readBpfObject } from '../../src/isa/elf.js';
+import { encode } from '../../src/isa/index.js';
 import { Vm } from '../../src/vm/index.js';
 import { have, LLC_IR, llcObject, MC_SOURCE, mcObject } from './elf-global-data.js';
 
@@ -71,6 +72,52 @@ describe.skipIf(!llvmMc)('.data and .rodata from llvm-mc objects', () => {
     expect(() => link('\t.section socket,"ax",@progbits\n\texit\n\t.section .data..percpu,"aw",@progbits\n\t.long 1\n')).toThrow(/per-CPU global data is not supported/);
     expect(() => link('\t.section socket,"ax",@progbits\n\tr1 = data ll\n\texit\n\t.section maps,"aw",@progbits\n\t.globl data\ndata:\n\t.long 2, 4, 4, 1, 0\n\t.data\n\t.long 1\n'))
       .toThrow(/section '\.data' would be map 'data', but a map of that name exists/);
+  });
+});
+
+describe.skipIf(!llvmMc)('objects with global data, damaged', () => {
+  it('byte flips (headers, symbols, relocations, data) and truncations only ever throw ElfError', () => {
+    const seed = mcObject(MC_SOURCE);
+    const o = readBpfObject(seed);
+    const shoff = Number(new DataView(seed.buffer, seed.byteOffset).getBigUint64(40, true));
+    const spots = Array.from({ length: 64 }, (_, i) => i);
+    for (let i = shoff; i < seed.length; i++) spots.push(i);
+    for (const s of o.elf.sections) {
+      if (s.type === 2 || s.type === 9 || /data/.test(s.name)) for (let i = s.offset; i < s.offset + s.size; i++) spots.push(i);
+    }
+    let parsed = 0;
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 1, 8, 0xff, 0x80))), { minLength: 1, maxLength: 4 }),
+      fc.option(fc.nat(), { freq: 5 }),
+      (flips, cut) => {
+        const b = seed.slice();
+        for (const [at, aimed, v] of flips) b[aimed ? spots[at % spots.length]! : at % b.length] = v;
+        const input = cut === null ? b : b.subarray(0, cut % (b.length + 1));
+        try {
+          const obj = readBpfObject(input);
+          for (const n of programNames(obj)) {
+            const p = programFromObject(obj, n);
+            encode(p.insns);
+            for (const m of p.maps) if (m.initialValue !== undefined) expect(m.initialValue.length).toBe(m.valueSize);
+          }
+          parsed++;
+        } catch (e) {
+          if (!(e instanceof ElfError)) throw e;
+        }
+      },
+    ), { numRuns: 2000 });
+    expect(parsed).toBeGreaterThan(50);
+    expect(parsed).toBeLessThan(1990);
+  });
+
+  it('a .data section turned SHT_NOBITS is zeros of its size, without bytes to copy', () => {
+    const seed = mcObject('\t.section socket,"ax",@progbits\n\tr1 = d ll\n\texit\n\t.data\nd:\n\t.long 1\n');
+    const sec = readBpfObject(seed).elf.sections.find((x) => x.name === '.data')!;
+    const view = new DataView(seed.buffer, seed.byteOffset);
+    const shoff = Number(view.getBigUint64(40, true));
+    view.setUint32(shoff + sec.index * 64 + 4, 8, true);
+    const p = programFromObject(readBpfObject(seed));
+    expect(p.maps).toEqual([{ name: 'data', type: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 }]);
   });
 });
 

@@ -22,7 +22,7 @@ export function mcObject(source: string): Uint8Array {
   const base = join(dir, `m${nth++}`);
   writeFileSync(`${base}.s`, source);
   execFileSync('llvm-mc', ['-triple', 'bpfel', '-filetype=obj', '-o', `${base}.o`, `${base}.s`]);
-  return readFileSync(`${base}.o`);
+  return new Uint8Array(readFileSync(`${base}.o`));
 }
 
 /** Compile LLVM IR with llc into an object. */
@@ -30,7 +30,7 @@ export function llcObject(ir: string): Uint8Array {
   const base = join(dir, `l${nth++}`);
   writeFileSync(`${base}.ll`, ir);
   execFileSync('llc', ['-march=bpf', '-filetype=obj', '-o', `${base}.o`, `${base}.ll`]);
-  return readFileSync(`${base}.o`);
+  return new Uint8Array(readFileSync(`${base}.o`));
 }
 
 /** A socket filter reading .rodata (a global and a .L string of .rodata.str1.1) and counting in .data. */
