@@ -124,6 +124,30 @@ describe.each(ENGINES)('global data in programs (%s)', (engine) => {
     expect(f.message).toMatch(/write of 8 bytes at map_value\(ro\)\+0: map_value\(ro\) is read-only/);
   });
 
+  it('a BPF_F_RDONLY_PROG map that is not frozen: the host may update it between runs, the program sees it', () => {
+    const vm = new Vm(assemble('.map ro, array, key=4, value=8, entries=1, flags=128\nr1 = map_value[ro] ll\nr0 = *(u64 *)(r1 + 0)\nexit'), { engine });
+    expect(vm.run().r0).toBe(0n);
+    expect(vm.maps.get('ro')!.update(u32le(0), new Uint8Array([5, 0, 0, 0, 0, 0, 0, 1]))).toBe(0);
+    expect(vm.run().r0).toBe(0x0100000000000005n);
+  });
+
+  it('bpf_map_update_elem on .rodata returns -EPERM at run time (the kernel refuses the program: write into map forbidden)', () => {
+    const p = assemble(`
+      .rodata ro, u64 1
+      r1 = 0
+      *(u32 *)(r10 - 4) = r1
+      *(u64 *)(r10 - 16) = r1
+      r1 = map[ro] ll
+      r2 = r10
+      r2 += -4
+      r3 = r10
+      r3 += -16
+      r4 = 0
+      call bpf_map_update_elem
+      exit`);
+    expect(new Vm(p, { engine }).run().r0).toBe(BigInt.asUintN(64, BigInt(-EPERM)));
+  });
+
   it('reads at every offset give the initial bytes (property)', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), (init, k) => {
       const off = k % init.length;
