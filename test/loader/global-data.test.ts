@@ -17,6 +17,8 @@ import { kernelAvailable, readU64, u32 } from './support.js';
 const canBpf = kernelAvailable('global data in the kernel');
 const llvmMc = have('llvm-mc');
 const llc = have('llc');
+if (canBpf && !llvmMc) console.log('skip: llvm-mc not installed, no llvm-mc object with global data to load');
+if (canBpf && !llc) console.log('skip: llc not installed, no compiled object with global data to load');
 const BPF_F_RDONLY_PROG = 1 << 7;
 const packet = new Uint8Array(64);
 
