@@ -11,6 +11,7 @@ import type { Program } from '../isa/program.js';
 import type { Dialect } from './dialect.js';
 import { printMnemonic } from './print-mnemonic.js';
 import { printPseudoC, type TargetName } from './print-pseudo-c.js';
+import { printDataDirective } from './directives.js';
 
 /** Options of `printProgram` / `printInsn`. */
 export interface PrintOptions {
@@ -58,7 +59,8 @@ function directives(p: Program): string[] {
   if (p.license !== undefined) out.push(`.license ${quote(p.license)}`);
   if (p.name !== undefined) out.push(`.name ${p.name}`);
   for (const m of p.maps) {
-    out.push(`.map ${m.name}, ${mapTypeName(m.type)}, key=${m.keySize}, value=${m.valueSize}, entries=${m.maxEntries}${m.flags !== 0 ? `, flags=${m.flags}` : ''}`);
+    // Global data (.rodata/.data with contents) prints as the directive that recreates it.
+    out.push(printDataDirective(m) ?? `.map ${m.name}, ${mapTypeName(m.type)}, key=${m.keySize}, value=${m.valueSize}, entries=${m.maxEntries}${m.flags !== 0 ? `, flags=${m.flags}` : ''}`);
   }
   return out;
 }

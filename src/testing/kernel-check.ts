@@ -49,12 +49,15 @@ export class KernelSide {
   resetMaps(): void {
     for (const [name, m] of this.prog.maps) {
       const def = m.def;
+      // Frozen global data (.rodata) cannot change and never needs a reset.
+      if (def.frozen === true) continue;
       if (def.type === BPF_MAP_TYPE_ARRAY) {
         const zero = new Uint8Array(def.valueSize);
         for (let i = 0; i < def.maxEntries; i++) {
           const k = new Uint8Array(4);
           new DataView(k.buffer).setUint32(0, i, true);
-          m.update(k, zero);
+          // Global data (.data) goes back to its initial value, as the VM's clear() does.
+          m.update(k, i === 0 && def.initialValue !== undefined ? def.initialValue : zero);
         }
       } else if (def.type === BPF_MAP_TYPE_HASH || def.type === BPF_MAP_TYPE_LRU_HASH || def.type === BPF_MAP_TYPE_LPM_TRIE) {
         for (let k = m.nextKey(); k !== undefined; k = m.nextKey()) m.delete(k);

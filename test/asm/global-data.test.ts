@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AsmError, type AsmDiagnostic } from '../../src/asm/asm-error.js';
 import { assemble } from '../../src/asm/assemble.js';
 import { printDataDirective } from '../../src/asm/directives.js';
+import { printProgram } from '../../src/asm/printer.js';
 import { BPF_MAP_TYPE_ARRAY, type MapDef } from '../../src/isa/index.js';
 
 const BPF_F_RDONLY_PROG = 1 << 7;
@@ -167,4 +168,14 @@ describe('.rodata and .data', () => {
   it('a huge zero count is refused, not allocated', () => {
     expect(diagnostics('.data big, zero 1 << 40\nexit')[0]!.message).toMatch(/over 16777216 bytes/);
   });
+
+  it('the disassembler prints global data as the directives that recreate it (print -> assemble keeps the maps)', () => {
+    const p = assemble('.rodata fmt, "hello %d\\n"\n.data cnt, u32 41, zero 4\n.map m, hash, key=4, value=4, entries=2\nr1 = map_value[fmt] ll\nr2 = map_value[cnt] + 4 ll\nr0 = 0\nexit');
+    for (const syntax of ['pseudo-c', 'mnemonic'] as const) {
+      const back = assemble(printProgram(p, { syntax }));
+      expect(back.maps).toEqual(p.maps);
+      expect(back.insns).toEqual(p.insns);
+    }
+  });
 });
+
