@@ -9,15 +9,18 @@
  *     .maps + .BTF  BTF-defined maps (`__uint(type, ...)`, `__uint(key_size, ...)`, ...)
  *     .symtab, .strtab
  *
- * What an object cannot carry yet is an error naming the instruction: `map_value[...]`
- * references (global data) and `func[...]` callbacks (they need BTF func_info).
+ *     .rodata.NAME  global data (`.rodata`/`.data` maps with contents), map_value loads
+ *     .data.NAME    relocated against the section symbol, the offset in the instruction
+ *
+ * What an object cannot carry yet is an error naming the instruction: `map_value[...]` of
+ * maps without contents, and `func[...]` callbacks (they need BTF func_info).
  */
 import { encode } from './encode.js';
 import { ElfError } from './elf-error.js';
 import { EM_BPF, ET_REL, SHT_PROGBITS, SHT_REL, SHT_STRTAB, SHT_SYMTAB } from './elf-read.js';
 import { progTypeFromSection } from './elf-sections.js';
 import { slotIndices, type Insn } from './insn.js';
-import { BPF_MAP_TYPE_RINGBUF } from './map-types.js';
+import { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_RINGBUF } from './map-types.js';
 import type { MapDef, Program } from './program.js';
 
 const SHF_WRITE = 0x1;
@@ -61,10 +64,24 @@ export function writeBpfObject(program: Program, options: ObjectWriteOptions = {
   const licenseIdx = program.license !== undefined
     ? add({ name: 'license', type: SHT_PROGBITS, flags: SHF_WRITE | SHF_ALLOC, data: cString(program.license), align: 1 })
     : -1;
-  const mapsIdx = program.maps.length > 0 ? add({ name: '.maps', type: SHT_PROGBITS, flags: SHF_WRITE | SHF_ALLOC, data: new Uint8Array(0), align: 8 }) : -1;
+  // Global data (maps with contents) become .rodata.NAME / .data.NAME sections, as libbpf reads
+  // them; the other maps are BTF-defined in .maps.
+  const dataMaps = program.maps.filter(isGlobalData);
+  const btfDefined = program.maps.filter((m) => !isGlobalData(m));
+  const dataIdx = new Map<string, number>();
+  for (const m of dataMaps) {
+    const ro = m.frozen === true;
+    dataIdx.set(m.name, add({ name: `${ro ? '.rodata' : '.data'}.${m.name}`, type: SHT_PROGBITS, flags: ro ? SHF_ALLOC : SHF_WRITE | SHF_ALLOC, data: m.initialValue!, align: 8 }));
+  }
+  const mapsIdx = btfDefined.length > 0 ? add({ name: '.maps', type: SHT_PROGBITS, flags: SHF_WRITE | SHF_ALLOC, data: new Uint8Array(0), align: 8 }) : -1;
 
   // Symbols: locals (the .text section and its functions) first, as ELF wants.
   const funcSym = new Map<number, number>();
+  const dataSym = new Map<string, number>();
+  for (const [name, idx] of dataIdx) {
+    dataSym.set(name, symbols.length + 1);
+    symbols.push({ name: '', bind: STB_LOCAL, type: STT_SECTION, shndx: idx, value: 0, size: 0 });
+  }
   if (textIdx >= 0) {
     symbols.push({ name: '', bind: STB_LOCAL, type: STT_SECTION, shndx: textIdx, value: 0, size: 0 });
     for (const f of split.subprograms) {
@@ -76,8 +93,8 @@ export function writeBpfObject(program: Program, options: ObjectWriteOptions = {
   symbols.push({ name: entryName(program, section), bind: STB_GLOBAL, type: STT_FUNC, shndx: progIdx, value: 0, size: split.entryEnd * 8 });
   if (licenseIdx >= 0) symbols.push({ name: '_license', bind: STB_GLOBAL, type: STT_OBJECT, shndx: licenseIdx, value: 0, size: sections[licenseIdx]!.data.length });
   const mapSym = new Map<string, number>();
-  const btfMaps = mapsIdx >= 0 ? mapBtf(program.maps) : undefined;
-  program.maps.forEach((m, i) => {
+  const btfMaps = mapsIdx >= 0 ? mapBtf(btfDefined) : undefined;
+  btfDefined.forEach((m, i) => {
     mapSym.set(m.name, symbols.length + 1);
     symbols.push({ name: m.name, bind: STB_GLOBAL, type: STT_OBJECT, shndx: mapsIdx, value: btfMaps!.offsets[i]!, size: btfMaps!.sizes[i]! });
   });
@@ -92,13 +109,18 @@ export function writeBpfObject(program: Program, options: ObjectWriteOptions = {
     const sec = inText ? textIdx : progIdx;
     const offset = (slots[i]! - (inText ? split.entryEnd : 0)) * 8;
     let out: Insn = insn;
-    if (insn.kind === 'lddw' && insn.src === 1 && insn.map !== undefined) {
+    if (insn.kind === 'lddw' && insn.src === 2 && insn.map !== undefined && dataSym.has(insn.map)) {
+      // A section symbol: the offset into the section stays in the instruction's low imm.
+      relocs[sec]!.push({ offset, sym: dataSym.get(insn.map)!, type: R_BPF_64_64 });
+      out = { kind: 'lddw', dst: insn.dst, src: 0, imm: insn.imm >> 32n };
+    } else if (insn.kind === 'lddw' && insn.src === 1 && insn.map !== undefined) {
+      if (dataSym.has(insn.map)) throw new ElfError(`instruction ${i}: map[${insn.map}] of global data: an object can only reference it as map_value[${insn.map}]`);
       const sym = mapSym.get(insn.map);
       if (sym === undefined) throw new ElfError(`instruction ${i}: map '${insn.map}' is not defined`);
       relocs[sec]!.push({ offset, sym, type: R_BPF_64_64 });
       out = { kind: 'lddw', dst: insn.dst, src: 0, imm: 0n };
     } else if (insn.kind === 'lddw' && (insn.src === 2 || insn.src === 4)) {
-      throw new ElfError(`instruction ${i}: ${insn.src === 2 ? 'map_value[...] references (global data)' : 'func[...] callbacks (they need BTF func_info)'} cannot be written to an object yet`);
+      throw new ElfError(`instruction ${i}: ${insn.src === 2 ? 'map_value[...] of a map without contents (only .data/.rodata global data)' : 'func[...] callbacks (they need BTF func_info)'} cannot be written to an object yet`);
     } else if (insn.kind === 'call' && insn.target === 'local') {
       const target = slots[i]! + 1 + insn.imm;
       if (!inText) {
@@ -127,6 +149,10 @@ export function writeBpfObject(program: Program, options: ObjectWriteOptions = {
   sections[strtabIdx]!.data = strtab.bytes();
   return layout(sections, strtabIdx);
 }
+
+/** A one-value array map with contents: written as a .data/.rodata section. */
+const isGlobalData = (m: MapDef): boolean =>
+  m.initialValue !== undefined && m.type === BPF_MAP_TYPE_ARRAY && m.keySize === 4 && m.maxEntries === 1 && m.initialValue.length === m.valueSize;
 
 /** libbpf's section name for the program's type (and expected attach type). */
 function sectionFor(program: Program): string {
@@ -343,7 +369,6 @@ function mapBtf(maps: readonly MapDef[]): { btf: Uint8Array; offsets: number[]; 
   const vars: number[] = [];
   let at = 0;
   for (const m of maps) {
-    if ((m as { initialValue?: unknown }).initialValue !== undefined) throw new ElfError(`map '${m.name}': maps with initial contents (global data) cannot be written to an object yet`);
     const fields: [string, number][] = [['type', m.type]];
     // A ring buffer has no key or value size.
     if (m.type !== BPF_MAP_TYPE_RINGBUF || m.keySize !== 0) fields.push(['key_size', m.keySize]);
