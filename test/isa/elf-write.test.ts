@@ -11,7 +11,7 @@ import { ElfError, encode, programFromObject, readBpfObject, writeBpfObject, typ
 import { bpfAvailable, loadProgram, progInfo, testRunFd } from '../../src/loader/index.js';
 import { Vm } from '../../src/vm/index.js';
 import { have } from '../tools.js';
-import { openLibbpf, type Libbpf } from './libbpf.js';
+import { normalizeMapIds, openLibbpf, type Libbpf } from './libbpf.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = [
@@ -120,22 +120,6 @@ const avail = bpfAvailable();
 const libbpf: Libbpf | string = avail.ok ? openLibbpf() : avail.reason;
 if (typeof libbpf === 'string') console.log(`skip: objects through libbpf into the kernel: ${libbpf}`);
 
-/** xlated code with map ids replaced by their order of appearance (the two loads create different maps). */
-function normalizeMapIds(xlated: Uint8Array): string {
-  const out = Buffer.from(xlated);
-  const ids = new Map<number, number>();
-  for (let at = 0; at + 16 <= out.length; at += 8) {
-    if (out[at] !== 0x18) continue;
-    if ((out[at + 1]! >> 4) === 1 || (out[at + 1]! >> 4) === 2) {
-      const id = out.readUInt32LE(at + 4);
-      if (!ids.has(id)) ids.set(id, ids.size);
-      out.writeUInt32LE(ids.get(id)!, at + 4);
-    }
-    at += 8;
-  }
-  return out.toString('hex');
-}
-
 describe.skipIf(typeof libbpf === 'string')('our objects through the system libbpf, into the kernel', () => {
   it('every example and the call graph load, with the xlated code our loader gives the kernel', () => {
     for (const p of [...examples.map(example), assemble(CALLS)]) {
@@ -144,7 +128,7 @@ describe.skipIf(typeof libbpf === 'string')('our objects through the system libb
         expect(loaded.programs.size).toBe(1);
         const fd = [...loaded.programs.values()][0]!;
         using ours = loadProgram(p);
-        expect(normalizeMapIds(progInfo(fd).xlated)).toBe(normalizeMapIds(progInfo(ours.fd).xlated));
+        expect(normalizeMapIds(progInfo(fd).xlated)).toEqual(normalizeMapIds(progInfo(ours.fd).xlated));
       } finally {
         loaded.close();
       }

@@ -13,15 +13,8 @@ import { ElfError, programFromObject, programNames, progTypeFromSection, readBpf
 import type { Program } from '../../src/isa/program.js';
 import { loadProgram } from '../../src/loader/index.js';
 import { kernelAvailable } from '../loader/support.js';
+import { have } from '../tools.js';
 
-function have(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const llvm = have('llvm-mc');
 if (!llvm) console.log('skip: llvm-mc not installed, no ELF objects to read (only the section-name table is tested)');
 

@@ -15,6 +15,10 @@ export interface LibbpfLoad {
 export interface Libbpf {
   /** Open and load; throws with libbpf's error code when either step fails. */
   load(bytes: Uint8Array): LibbpfLoad;
+  /** Program type and expected attach type libbpf gives each section at open (no load). */
+  types(bytes: Uint8Array): Map<string, [number, number]>;
+  /** The maps libbpf reads at open: name, type, key size, value size, max entries, flags. */
+  maps(bytes: Uint8Array): [string, number, number, number, number, number][];
 }
 
 /** libbpf, or the reason it cannot be used here. */
@@ -34,11 +38,21 @@ export function openLibbpf(): Libbpf | string {
   const progFd = lib.func('int bpf_program__fd(void *prog)');
   const closeObj = lib.func('void bpf_object__close(void *obj)');
   const libbpfGetError = lib.func('long libbpf_get_error(const void *ptr)');
+  const progType = lib.func('int bpf_program__type(void *prog)');
+  const attachType = lib.func('int bpf_program__expected_attach_type(void *prog)');
+  const nextMap = lib.func('void *bpf_object__next_map(void *obj, void *map)');
+  const mapFields = ['int bpf_map__type', 'uint32_t bpf_map__key_size', 'uint32_t bpf_map__value_size', 'uint32_t bpf_map__max_entries', 'uint32_t bpf_map__map_flags']
+    .map((f) => lib.func(`${f}(void *map)`));
+  const mapName = lib.func('const char *bpf_map__name(void *map)');
   setPrint(null);
+  const open = (bytes: Uint8Array): unknown => {
+    const obj = openMem(bytes, bytes.length, null) as unknown;
+    if (obj === null) throw new Error(`libbpf: bpf_object__open_mem failed (${libbpfGetError(obj) as number})`);
+    return obj;
+  };
   return {
     load(bytes) {
-      const obj = openMem(bytes, bytes.length, null) as unknown;
-      if (obj === null) throw new Error(`libbpf: bpf_object__open_mem failed (${libbpfGetError(obj) as number})`);
+      const obj = open(bytes);
       const rc = loadObj(obj) as number;
       if (rc !== 0) {
         closeObj(obj);
@@ -51,5 +65,42 @@ export function openLibbpf(): Libbpf | string {
       }
       return { programs, close: () => closeObj(obj) };
     },
+    types(bytes) {
+      const obj = open(bytes);
+      const out = new Map<string, [number, number]>();
+      for (let p = nextProgram(obj, null) as unknown; p !== null; p = nextProgram(obj, p) as unknown) {
+        out.set(sectionName(p) as string, [progType(p) as number, attachType(p) as number]);
+      }
+      closeObj(obj);
+      return out;
+    },
+    maps(bytes) {
+      const obj = open(bytes);
+      const out: [string, number, number, number, number, number][] = [];
+      for (let m = nextMap(obj, null) as unknown; m !== null; m = nextMap(obj, m) as unknown) {
+        const [type, key, value, entries, flags] = mapFields.map((f) => f(m) as number);
+        out.push([mapName(m) as string, type!, key!, value!, entries!, flags!]);
+      }
+      closeObj(obj);
+      return out;
+    },
   };
+}
+
+/** xlated instructions with each map id (in 64-bit loads of a map or map value) replaced by its order of appearance. */
+export function normalizeMapIds(xlated: Uint8Array): Uint8Array {
+  const out = xlated.slice();
+  const view = new DataView(out.buffer);
+  const ids = new Map<number, number>();
+  for (let at = 0; at + 16 <= out.length; at += 8) {
+    if (out[at] !== 0x18) continue;
+    const src = out[at + 1]! >> 4;
+    if (src === 1 || src === 2 || src === 5 || src === 6) {
+      const id = view.getUint32(at + 4, true);
+      if (!ids.has(id)) ids.set(id, ids.size);
+      view.setUint32(at + 4, ids.get(id)!, true);
+    }
+    at += 8;
+  }
+  return out;
 }
