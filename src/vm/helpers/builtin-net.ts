@@ -68,21 +68,7 @@ export function registerNetHelpers(reg: HelperRegistry): void {
     if (off + 2 > skb.len) return -EFAULT;
     const p = skb.bytes();
     const sum = readSum(p, off);
-    switch (r5 & BPF_F_HDR_FIELD_MASK) {
-      case 0n:
-        if (r3 !== 0n) return -EINVAL;
-        writeSum(p, off, csumReplaceByDiff(sum, u32(r4)));
-        break;
-      case 2n:
-        writeSum(p, off, csumReplace2(sum, u32(r3) & 0xffff, u32(r4) & 0xffff));
-        break;
-      case 4n:
-        writeSum(p, off, csumReplace4(sum, u32(r3), u32(r4)));
-        break;
-      default:
-        return -EINVAL;
-    }
-    return 0;
+    return replaceCsum(p, off, sum, r5 & BPF_F_HDR_FIELD_MASK, r3, r4, csumReplace2, csumReplace4);
   }));
   reg.register(H.BPF_FUNC_l4_csum_replace, changesPacket('bpf_l4_csum_replace', ({ r2, r3, r4, r5 }, skb) => {
     const mangled0 = (r5 & BPF_F_MARK_MANGLED_0) !== 0n;
@@ -95,20 +81,8 @@ export function registerNetHelpers(reg: HelperRegistry): void {
     const sum = readSum(p, off);
     if (mangled0 && !enforce && sum === 0) return 0;
     // BPF_F_PSEUDO_HDR / BPF_F_IPV6 only matter for CHECKSUM_COMPLETE / _PARTIAL skbs
-    switch (r5 & BPF_F_HDR_FIELD_MASK) {
-      case 0n:
-        if (r3 !== 0n) return -EINVAL;
-        writeSum(p, off, csumReplaceByDiff(sum, u32(r4)));
-        break;
-      case 2n:
-        writeSum(p, off, inetProtoCsumReplace4(sum, u32(r3) & 0xffff, u32(r4) & 0xffff));
-        break;
-      case 4n:
-        writeSum(p, off, inetProtoCsumReplace4(sum, u32(r3), u32(r4)));
-        break;
-      default:
-        return -EINVAL;
-    }
+    const err = replaceCsum(p, off, sum, r5 & BPF_F_HDR_FIELD_MASK, r3, r4, inetProtoCsumReplace4, inetProtoCsumReplace4);
+    if (err !== 0) return err;
     if (mangled0 && readSum(p, off) === 0) writeSum(p, off, 0xffff);
     return 0;
   }));
@@ -195,4 +169,27 @@ function flowHash(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length && i < 40; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
   return h === 0 ? 1 : h;
+}
+
+type CsumReplace = (sum: number, from: number, to: number) => number;
+
+/**
+ * The field update of bpf_l3/l4_csum_replace: size 0 (`to` is a checksum diff, `from` must be
+ * 0), 2 or 4 bytes; returns 0, or -EINVAL for another size.
+ */
+function replaceCsum(p: Uint8Array, off: number, sum: number, size: bigint, from: bigint, to: bigint, two: CsumReplace, four: CsumReplace): number {
+  switch (size) {
+    case 0n:
+      if (from !== 0n) return -EINVAL;
+      writeSum(p, off, csumReplaceByDiff(sum, u32(to)));
+      return 0;
+    case 2n:
+      writeSum(p, off, two(sum, u32(from) & 0xffff, u32(to) & 0xffff));
+      return 0;
+    case 4n:
+      writeSum(p, off, four(sum, u32(from), u32(to)));
+      return 0;
+    default:
+      return -EINVAL;
+  }
 }
