@@ -8,9 +8,12 @@
  *                                   max_entries, map_flags }, one symbol per map (R_BPF_64_64)
  *     .maps                         BTF-defined maps, described by the .BTF section
  *     .bss                          zero-initialized globals: an array map of one value (map_value)
+ *     .data*, .rodata*              initialized globals: the same, with the section as its value
+ *                                   (.rodata* read-only: BPF_F_RDONLY_PROG, frozen)
  *     license                       "GPL\0"
  *
- * `programFromObject` (elf-program.ts) links one program into a `Program`.
+ * `programFromObject` (elf-program.ts) links one program into a `Program`; `writeBpfObject`
+ * (elf-write.ts) writes one.
  */
 import { decode } from './decode.js';
 import { btfMapDefs, readBtf } from './elf-btf.js';
