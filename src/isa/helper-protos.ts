@@ -63,6 +63,12 @@ const TC = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT];
 const TC_XDP = [BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_XDP];
 const XDP = [BPF_PROG_TYPE_XDP];
 const TRACING = [BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_PERF_EVENT, BPF_PROG_TYPE_RAW_TRACEPOINT];
+/** Program types whose func_proto falls back to bpf_base_func_proto (not the tracing ones). */
+const NOT_TRACING = [BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_XDP, BPF_PROG_TYPE_CGROUP_SKB];
+/** A tc_cls_act_func_proto helper taking the skb (ARG_PTR_TO_CTX) then `more` ARG_ANYTHING arguments. */
+const tcCtx = (id: number, more: number): HelperProto => ({
+  id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX', ...Array<HelperArg>(more).fill('ARG_ANYTHING')], gplOnly: false, progTypes: TC,
+});
 const probeRead = (id: number): HelperProto => ({ id, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_UNINIT_MEM', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'], gplOnly: true, perfmon: true });
 const noArgs = (id: number, gplOnly = false): HelperProto => ({ id, ret: 'RET_INTEGER', args: [], gplOnly });
 
@@ -102,7 +108,7 @@ const PROTOS: readonly HelperProto[] = [
   { id: H.BPF_FUNC_ringbuf_discard, ret: 'RET_VOID', args: ['ARG_PTR_TO_RINGBUF_MEM_RELEASE', 'ARG_ANYTHING'], gplOnly: false },
   { id: H.BPF_FUNC_ringbuf_query, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [27] },
   noArgs(H.BPF_FUNC_jiffies64),
-  noArgs(H.BPF_FUNC_ktime_get_coarse_ns),
+  { ...noArgs(H.BPF_FUNC_ktime_get_coarse_ns), progTypes: NOT_TRACING },
   noArgs(H.BPF_FUNC_ktime_get_tai_ns),
   noArgs(H.BPF_FUNC_get_numa_node_id),
   { ...noArgs(H.BPF_FUNC_get_current_task), perfmon: true },
@@ -115,6 +121,26 @@ const PROTOS: readonly HelperProto[] = [
   { id: H.BPF_FUNC_get_socket_cookie, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: SKB },
   { id: H.BPF_FUNC_get_socket_uid, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: SKB },
   { id: H.BPF_FUNC_get_hash_recalc, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX'], gplOnly: false, progTypes: TC },
+  tcCtx(H.BPF_FUNC_l3_csum_replace, 4),
+  tcCtx(H.BPF_FUNC_l4_csum_replace, 4),
+  tcCtx(H.BPF_FUNC_clone_redirect, 2),
+  tcCtx(H.BPF_FUNC_skb_vlan_push, 2),
+  tcCtx(H.BPF_FUNC_skb_vlan_pop, 0),
+  tcCtx(H.BPF_FUNC_skb_change_proto, 2),
+  tcCtx(H.BPF_FUNC_skb_change_type, 1),
+  tcCtx(H.BPF_FUNC_skb_change_tail, 2),
+  tcCtx(H.BPF_FUNC_skb_pull_data, 1),
+  tcCtx(H.BPF_FUNC_csum_update, 1),
+  tcCtx(H.BPF_FUNC_set_hash_invalid, 0),
+  tcCtx(H.BPF_FUNC_skb_change_head, 2),
+  tcCtx(H.BPF_FUNC_set_hash, 1),
+  tcCtx(H.BPF_FUNC_skb_adjust_room, 3),
+  tcCtx(H.BPF_FUNC_csum_level, 1),
+  tcCtx(H.BPF_FUNC_get_route_realm, 0),
+  {
+    id: H.BPF_FUNC_csum_diff, ret: 'RET_INTEGER', gplOnly: false, progTypes: TC_XDP,
+    args: ['ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'],
+  },
   { id: H.BPF_FUNC_loop, ret: 'RET_INTEGER', args: ['ARG_ANYTHING', 'ARG_PTR_TO_FUNC', 'ARG_PTR_TO_STACK_OR_NULL', 'ARG_ANYTHING'], gplOnly: false },
 ];
 

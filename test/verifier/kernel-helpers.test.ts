@@ -1,0 +1,164 @@
+/**
+ * Helpers per program type, privileged, against the live kernel: which (program type, helper)
+ * pairs get "program of this type cannot use helper", the packet helpers used correctly, and a
+ * packet pointer kept across a helper that may move packet data (bpf_helper_changes_pkt_data).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assemble } from '../../src/asm/index.js';
+import { decode } from '../../src/isa/decode.js';
+import { helperProto } from '../../src/isa/helper-protos.js';
+import { helperName } from '../../src/isa/index.js';
+import { programOf, type Program } from '../../src/isa/program.js';
+import { verify } from '../../src/verifier/index.js';
+import { REPO_ROOT } from './corpus.js';
+import { bpfUnavailableReason, kernelLoad } from './kernel/bpf.js';
+
+const why = bpfUnavailableReason();
+if (why) console.log(`skip: helper availability vs kernel: ${why}`);
+
+/** The program types the verifier models (context.ts). */
+const TYPES: Record<number, string> = { 1: 'socket_filter', 2: 'kprobe', 3: 'sched_cls', 4: 'sched_act', 5: 'tracepoint', 6: 'xdp', 8: 'cgroup_skb' };
+const MAX_ID = 211;
+
+/** `call id; r0 = 0; exit`: the kernel checks availability before any argument. */
+function callOnly(id: number, progType: number): Program {
+  const b = new Uint8Array(24);
+  b[0] = 0x85;
+  new DataView(b.buffer).setInt32(4, id, true);
+  b[8] = 0xb7;
+  b[16] = 0x95;
+  return programOf(decode(b), { progType, license: 'GPL' });
+}
+
+const refused = (text: string): boolean => /cannot use helper|unknown func/.test(text);
+
+/** sched_cls helpers that take the skb and plain scalars: name and the scalar arguments r2... */
+const TC_HELPERS: [string, number[]][] = [
+  ['l3_csum_replace', [0, 0, 0, 2]], ['l4_csum_replace', [0, 0, 0, 2]], ['clone_redirect', [1, 0]],
+  ['skb_vlan_push', [0x8100, 1]], ['skb_vlan_pop', []], ['skb_change_proto', [8, 0]], ['skb_change_type', [0]],
+  ['skb_change_tail', [64, 0]], ['skb_pull_data', [0]], ['csum_update', [0]], ['set_hash_invalid', []],
+  ['skb_change_head', [0, 0]], ['set_hash', [0]], ['skb_adjust_room', [0, 0, 0]], ['csum_level', [0]],
+  ['get_route_realm', []], ['skb_store_bytes', []], ['get_hash_recalc', []], ['redirect', [1, 0]],
+];
+
+/** The call with its arguments set up (r6 = ctx, fp-8 initialised). */
+function callText(name: string, args: number[]): string[] {
+  if (name === 'skb_store_bytes') return ['r1 = r6', 'r2 = 0', 'r3 = r10', 'r3 += -8', 'r4 = 4', 'r5 = 0', `call bpf_${name}`];
+  if (name === 'csum_diff') return ['r1 = r10', 'r1 += -8', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', `call bpf_${name}`];
+  if (name === 'redirect') return ['r1 = 1', 'r2 = 0', `call bpf_${name}`];
+  return ['r1 = r6', ...args.map((v, i) => `r${i + 2} = ${v}`), `call bpf_${name}`];
+}
+
+interface Case { readonly name: string; readonly source: string }
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  const tc = [...TC_HELPERS, ['csum_diff', []] as [string, number[]]];
+  for (const [type, data, end] of [['sched_cls', 76, 80], ['sched_act', 76, 80], ['xdp', 0, 4]] as const) {
+    const helpers = type === 'xdp' ? [['csum_diff', []] as [string, number[]], ['xdp_adjust_head', [4]] as [string, number[]], ['xdp_adjust_tail', [0]] as [string, number[]], ['redirect', [1, 0]] as [string, number[]]] : tc;
+    for (const [name, args] of helpers) {
+      const head = [`.prog_type ${type}`, 'r6 = r1', 'r1 = 0', '*(u64 *)(r10 - 8) = r1'];
+      const check = [`r7 = *(u32 *)(r6 + ${data})`, `r8 = *(u32 *)(r6 + ${end})`, 'r2 = r7', 'r2 += 8', 'if r2 > r8 goto out'];
+      const tail = ['out:', 'r0 = 0', 'exit'];
+      out.push({ name: `${type}/${name}/plain`, source: [...head, ...callText(name, args), 'r0 = 0', 'exit'].join('\n') });
+      // A packet pointer checked before the call and read after it.
+      out.push({ name: `${type}/${name}/stale`, source: [...head, ...check, ...callText(name, args), 'r0 = *(u8 *)(r7 + 0)', ...tail].join('\n') });
+      // The same, with data and data_end loaded again after the call.
+      out.push({ name: `${type}/${name}/reload`, source: [...head, ...callText(name, args), ...check, 'r0 = *(u8 *)(r7 + 0)', ...tail].join('\n') });
+    }
+    // csum_diff straight from the packet (pkt_access), and with NULL buffers of size 0.
+    out.push({ name: `${type}/csum_diff/packet`, source: [`.prog_type ${type}`, 'r6 = r1', `r7 = *(u32 *)(r6 + ${data})`, `r8 = *(u32 *)(r6 + ${end})`, 'r2 = r7', 'r2 += 8', 'if r2 > r8 goto out', 'r1 = r7', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'out:', 'r0 = 0', 'exit'].join('\n') });
+    out.push({ name: `${type}/csum_diff/packet-too-far`, source: [`.prog_type ${type}`, 'r6 = r1', `r7 = *(u32 *)(r6 + ${data})`, `r8 = *(u32 *)(r6 + ${end})`, 'r2 = r7', 'r2 += 8', 'if r2 > r8 goto out', 'r1 = r7', 'r2 = 12', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'out:', 'r0 = 0', 'exit'].join('\n') });
+    out.push({ name: `${type}/csum_diff/null-nonzero`, source: [`.prog_type ${type}`, 'r1 = 0', 'r2 = 4', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'r0 = 0', 'exit'].join('\n') });
+    out.push({ name: `${type}/csum_diff/uninit-stack`, source: [`.prog_type ${type}`, 'r1 = r10', 'r1 += -16', 'r2 = 16', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'r0 = 0', 'exit'].join('\n') });
+  }
+  // A context argument that is not the context.
+  out.push({ name: 'sched_cls/skb_change_tail/not-ctx', source: ['.prog_type sched_cls', 'r1 = r10', 'r2 = 64', 'r3 = 0', 'call bpf_skb_change_tail', 'r0 = 0', 'exit'].join('\n') });
+  out.push({ name: 'sched_cls/l3_csum_replace/r5-uninit', source: ['.prog_type sched_cls', 'r2 = 0', 'r3 = 0', 'r4 = 0', 'call bpf_l3_csum_replace', 'r0 = 0', 'exit'].join('\n') });
+  out.push({ name: 'socket_filter/skb_change_tail/refused', source: ['.prog_type socket_filter', 'r2 = 64', 'r3 = 0', 'call bpf_skb_change_tail', 'r0 = 0', 'exit'].join('\n') });
+  return out;
+}
+
+interface PairRow { type: number; id: number; kernel: boolean; ours: boolean; modelled: boolean }
+interface CaseRow { name: string; kernel: string; ours: string; same: boolean }
+
+const PROG_TYPE_NUM: Record<string, number> = { sched_cls: 3, sched_act: 4, xdp: 6, socket_filter: 1 };
+
+describe.skipIf(why !== null)('helpers per program type vs kernel (live, privileged)', () => {
+  let pairs: PairRow[] = [];
+  let rows: CaseRow[] = [];
+
+  beforeAll(() => {
+    for (const type of Object.keys(TYPES).map(Number)) {
+      for (let id = 1; id <= MAX_ID; id++) {
+        const p = callOnly(id, type);
+        const k = kernelLoad(p, { progType: type });
+        const r = verify(p, { progType: type, logLevel: 0 });
+        pairs.push({ type, id, kernel: !refused(k.log), ours: !refused(r.error?.message ?? ''), modelled: helperProto(id) !== undefined });
+      }
+    }
+    rows = cases().map((c) => {
+      const p = assemble(c.source, { file: c.name });
+      const type = PROG_TYPE_NUM[c.name.split('/')[0]!]!;
+      const k = kernelLoad(p, { progType: type });
+      const r = verify(p, { progType: type, logLevel: 0 });
+      const kernel = k.accepted ? 'accepted' : `rejected: ${errorBlock(k.log)[0] ?? ''}`;
+      const ours = r.verdict === 'accepted' ? 'accepted' : `rejected: ${r.error?.message ?? ''}`;
+      const same = k.accepted === (r.verdict === 'accepted') && (k.accepted || errorBlock(k.log).includes(r.error?.message ?? ''));
+      return { name: c.name, kernel, ours, same };
+    });
+    const diff = pairs.filter((p) => p.kernel !== p.ours);
+    const unmodelled = diff.filter((p) => !p.modelled);
+    console.log(`  helper availability (privileged)  ${pairs.length - diff.length}/${pairs.length} (type, helper 1..${MAX_ID}) pairs agree; ${unmodelled.length} differ only because we have no prototype for the helper`);
+    console.log(`  helper programs                   ${rows.filter((r) => r.same).length}/${rows.length} same verdict and message`);
+    const byType = Object.entries(TYPES).map(([t, n]) => {
+      const ids = unmodelled.filter((p) => p.type === Number(t)).map((p) => `${helperName(p.id) ?? 'unknown'}#${p.id}`);
+      return `- ${n} (${ids.length}): ${ids.join(', ') || 'none'}`;
+    });
+    writeFileSync(join(REPO_ROOT, 'test/verifier/helper-disagreements.md'), [
+      '# Helpers per program type: verify() vs the kernel (privileged)',
+      '',
+      'Generated by `kernel-helpers.test.ts`; do not edit.',
+      '',
+      `- (program type, helper 1..${MAX_ID}) pairs with the same availability: ${pairs.length - diff.length}/${pairs.length}`,
+      `- helper programs (packet helpers used correctly, stale packet pointers, bad arguments): ${rows.filter((r) => r.same).length}/${rows.length} same verdict and message`,
+      '',
+      '## Helpers the kernel allows that our model has no prototype for (we refuse them)',
+      '',
+      ...byType,
+      '',
+      '## Helper programs that differ',
+      '',
+      ...(rows.some((r) => !r.same) ? rows.filter((r) => !r.same).map((r) => `- ${r.name}: kernel ${r.kernel}; ours ${r.ours}`) : ['none']),
+      '',
+    ].join('\n'));
+  }, 300_000);
+
+  it('every helper we have a prototype for is available exactly where the kernel allows it', () => {
+    expect(pairs.filter((p) => p.modelled && p.kernel !== p.ours).map((p) => `${TYPES[p.type]}: ${helperName(p.id)}#${p.id} (kernel ${p.kernel ? 'allows' : 'refuses'})`)).toEqual([]);
+  });
+
+  it('we never allow a helper the kernel refuses', () => {
+    expect(pairs.filter((p) => p.ours && !p.kernel).map((p) => `${p.type}/${p.id}`)).toEqual([]);
+  });
+
+  it('packet helpers used correctly, after a stale packet pointer and with bad arguments: same verdict and message', () => {
+    expect(rows.filter((r) => !r.same).map((r) => `${r.name}: kernel ${r.kernel}; ours ${r.ours}`)).toEqual([]);
+  });
+
+  it('a packet pointer does not survive a helper that changes packet data (the kernel rejects the stale read)', () => {
+    const stale = rows.filter((r) => r.name.endsWith('/stale'));
+    expect(stale.filter((r) => r.kernel !== 'accepted').length).toBeGreaterThan(10);
+    expect(stale.filter((r) => r.kernel === 'accepted').length).toBeGreaterThan(3);
+  });
+});
+
+/** The lines after the last instruction line of a kernel log, without the closing statistics. */
+function errorBlock(log: string): string[] {
+  const lines = log.split('\n').filter((l) => l !== '' && !/^processed \d+ insns/.test(l) && !/^verification time/.test(l) && !/^stack depth/.test(l));
+  let last = -1;
+  lines.forEach((l, i) => { if (/^\d+: /.test(l)) last = i; });
+  return lines.slice(last + 1);
+}
