@@ -97,6 +97,10 @@ const PROTOS: readonly HelperProto[] = [
     id: H.BPF_FUNC_snprintf, ret: 'RET_INTEGER', gplOnly: true, perfmon: true,
     args: ['ARG_PTR_TO_MEM_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_PTR_TO_CONST_STR', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO'],
   },
+  {
+    id: H.BPF_FUNC_trace_vprintk, ret: 'RET_INTEGER', gplOnly: true, perfmon: true,
+    args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO'],
+  },
   { id: H.BPF_FUNC_tail_call, ret: 'RET_VOID', args: ['ARG_PTR_TO_CTX', 'ARG_CONST_MAP_PTR', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [3] },
   {
     id: H.BPF_FUNC_perf_event_output, ret: 'RET_INTEGER', gplOnly: true, mapTypes: [4],

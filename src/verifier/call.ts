@@ -13,6 +13,7 @@ import { tnumIsConst, tnumToString } from './tnum.js';
 import { boundsSync } from './scalar.js';
 import { BPF_MAX_VAR_OFF } from './alu.js';
 import { markPrecise, markPreciseSlot } from './precision.js';
+import { bprintfFormatValid, mapAccessDenied, mapHasDirectValue, mapIsRdonly, mapValueBytes, BPF_F_RDONLY_PROG } from './global-data.js';
 
 /** Helpers whose prototype sets pkt_access (packet pointers allowed as memory arguments). */
 const PKT_ACCESS = new Set([1, 2, 3, 87, 88, 89, 28, 9, 10, 11]);
@@ -30,7 +31,34 @@ interface CallMeta {
   releaseId: number;
   /** Largest value of the last size argument (msize_max_value). */
   sizeMax: number;
+  /** ARG_PTR_TO_CONST_STR: the string's map and offset in its value. */
+  constStr?: { map: number; off: number };
 }
+
+/** check_reg_const_str: a NUL-terminated string at a constant offset of a frozen read-only array. */
+function constStr(env: Env, regno: number, r: RegState, meta: CallMeta): void {
+  if (r.type !== 'map_value' || r.maybeNull) typeError(regno, r, 'map_value');
+  const m = env.maps[r.map];
+  if (!m || !mapIsRdonly(m)) fail(`R${regno} does not point to a readonly map'`);
+  if (!tnumIsConst(r.varOff)) fail(`R${regno} is not a constant address'`);
+  if (!mapHasDirectValue(m)) fail('no direct value access support for this map type');
+  checkMemRegion(env, r, regno, r.off, m.valueSize - r.off, m.valueSize, false);
+  const off = r.off + Number(BigInt.asIntN(64, r.varOff.value));
+  if (!mapValueBytes(m).subarray(off).includes(0)) fail('string is not zero-terminated');
+  meta.constStr = { map: r.map, off };
+}
+
+/** check_bpf_snprintf_call: the format in r3 with r5 / 8 arguments. */
+function checkSnprintfFormat(env: Env, meta: CallMeta): void {
+  if (!meta.constStr) return;
+  const len = regs(env)[5]!;
+  const numArgs = Number(len.varOff.value / 8n);
+  const m = env.maps[meta.constStr.map]!;
+  if (!bprintfFormatValid(mapValueBytes(m).subarray(meta.constStr.off), numArgs)) fail('Invalid format string');
+}
+
+/** Helpers that write a map through its map pointer (record_func_map refuses BPF_F_RDONLY_PROG maps). */
+const MAP_WRITERS = new Set([2, 3, 87, 88]);
 
 const isNull = (r: RegState): boolean => r.type === 'scalar' && tnumIsConst(r.varOff) && r.varOff.value === 0n;
 
@@ -45,9 +73,12 @@ function helperMem(env: Env, regno: number, size: number, write: boolean, zeroOk
     case 'pkt': case 'pkt_meta':
       checkPacketAccess(env, r, regno, r.off, size, zeroOk);
       return;
-    case 'map_value':
+    case 'map_value': {
+      const denied = mapAccessDenied(env.maps[r.map], write, r.off, size);
+      if (denied) fail(denied);
       checkMemRegion(env, r, regno, r.off, size, env.maps[r.map]?.valueSize ?? 0, zeroOk);
       return;
+    }
     case 'map_key':
       checkMemRegion(env, r, regno, r.off, size, env.maps[r.map]?.keySize ?? 0, zeroOk);
       return;
@@ -200,9 +231,8 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
       if (r.type !== 'func') typeError(regno, r, 'func');
       return;
     case 'ARG_PTR_TO_CONST_STR':
-      if (r.type !== 'map_value') typeError(regno, r, 'map_value');
-      fail(`R${regno} does not point to a readonly map'`);
-    // eslint-disable-next-line no-fallthrough
+      constStr(env, regno, r, meta);
+      return;
     case 'ARG_PTR_TO_RINGBUF_MEM_RELEASE':
       if (r.type !== 'mem' || !r.ringbuf || r.maybeNull) typeError(regno, r, 'ringbuf_mem');
       if (r.off !== 0 || !tnumIsConst(r.varOff) || r.varOff.value !== 0n) fail(`R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
@@ -244,6 +274,8 @@ export function checkHelperCall(env: Env, fid: number): void {
   }
   const meta: CallMeta = { map: -1, constKey: null, rawRegno: -1, rawSize: 0, memSize: 0, releaseId: 0, sizeMax: 0 };
   for (let i = 0; i < proto.args.length; i++) checkArg(env, i + 1, proto.args[i]!, proto.args, meta, fid);
+  if (meta.map >= 0 && MAP_WRITERS.has(fid) && ((env.maps[meta.map]?.flags ?? 0) & BPF_F_RDONLY_PROG) !== 0) fail('write into map forbidden');
+  if (fid === 165) checkSnprintfFormat(env, meta);
   if (meta.rawRegno >= 0) {
     for (let i = 0; i < meta.rawSize; i++) checkMemAccess(env, meta.rawRegno, i, 1, true, -1, null);
   }

@@ -13,6 +13,7 @@ import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumToString } from './
 import { BPF_MAX_VAR_OFF } from './alu.js';
 import { markPrecise } from './precision.js';
 import { unprivCtxDenied } from './unpriv.js';
+import { mapAccessDenied, mapDirectRead } from './global-data.js';
 
 /** Print a tnum as the alignment message does: decimal when constant. */
 function tnumShort(r: RegState): string {
@@ -275,8 +276,15 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
   };
   if (r.type === 'map_value' && !r.maybeNull) {
     leak('map');
-    checkMemRegion(env, r, regno, full, size, env.maps[r.map]?.valueSize ?? 0, false);
-    if (!write && valueReg >= 0) rs[valueReg] = unknownScalar();
+    const m = env.maps[r.map];
+    const denied = mapAccessDenied(m, write, full, size);
+    if (denied) fail(denied);
+    checkMemRegion(env, r, regno, full, size, m?.valueSize ?? 0, false);
+    if (!write && valueReg >= 0) {
+      // A frozen read-only array's bytes are known (bpf_map_direct_read).
+      const known = tnumIsConst(r.varOff) ? mapDirectRead(m, full + Number(BigInt.asIntN(64, r.varOff.value)), size) : null;
+      rs[valueReg] = known === null ? unknownScalar() : constScalar(known);
+    }
   } else if (r.type === 'mem' && !r.maybeNull) {
     if (write && r.rdonly) fail(`R${regno} cannot write into ${regTypeStr(r)}`);
     leak('mem');
