@@ -276,6 +276,8 @@ export function checkHelperCall(env: Env, fid: number): void {
   for (let i = 0; i < proto.args.length; i++) checkArg(env, i + 1, proto.args[i]!, proto.args, meta, fid);
   if (meta.map >= 0 && MAP_WRITERS.has(fid) && ((env.maps[meta.map]?.flags ?? 0) & BPF_F_RDONLY_PROG) !== 0) fail('write into map forbidden');
   if (fid === 165) checkSnprintfFormat(env, meta);
+  // check_get_func_ip: of the types we model, only kprobes know their function's address.
+  if (fid === 173 && env.progType !== 2) fail(`func ${name}#${fid} not supported for program type ${env.progType}`);
   if (meta.rawRegno >= 0) {
     for (let i = 0; i < meta.rawSize; i++) checkMemAccess(env, meta.rawRegno, i, 1, true, -1, null);
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/index.js';
 import { decode } from '../../src/isa/decode.js';
-import { helperProto } from '../../src/isa/helper-protos.js';
+import { helperAllowed, helperProto, helperProtos, type HelperArg } from '../../src/isa/helper-protos.js';
 import { helperName } from '../../src/isa/index.js';
 import { programOf, type Program } from '../../src/isa/program.js';
 import { verify } from '../../src/verifier/index.js';
@@ -21,6 +21,8 @@ if (why) console.log(`skip: helper availability vs kernel: ${why}`);
 /** The program types the verifier models (context.ts). */
 const TYPES: Record<number, string> = { 1: 'socket_filter', 2: 'kprobe', 3: 'sched_cls', 4: 'sched_act', 5: 'tracepoint', 6: 'xdp', 8: 'cgroup_skb' };
 const MAX_ID = 211;
+/** Helper names without the bpf_ prefix to ids. */
+const HELPER_IDS: Record<string, number> = Object.fromEntries(Array.from({ length: MAX_ID }, (_, i) => [String(helperName(i + 1) ?? '').replace(/^bpf_/, ''), i + 1]));
 
 /** `call id; r0 = 0; exit`: the kernel checks availability before any argument. */
 function callOnly(id: number, progType: number): Program {
@@ -41,13 +43,51 @@ const TC_HELPERS: [string, number[]][] = [
   ['skb_change_tail', [64, 0]], ['skb_pull_data', [0]], ['csum_update', [0]], ['set_hash_invalid', []],
   ['skb_change_head', [0, 0]], ['set_hash', [0]], ['skb_adjust_room', [0, 0, 0]], ['csum_level', [0]],
   ['get_route_realm', []], ['skb_store_bytes', []], ['get_hash_recalc', []], ['redirect', [1, 0]],
+  ['skb_get_tunnel_key', []], ['skb_set_tunnel_key', []], ['skb_get_tunnel_opt', []], ['skb_set_tunnel_opt', []],
+  ['skb_get_xfrm_state', []], ['skb_load_bytes_relative', []], ['skb_cgroup_id', []], ['skb_ancestor_cgroup_id', [0]],
+  ['skb_ecn_set_ce', []], ['skb_cgroup_classid', []], ['skb_set_tstamp', [0, 0]], ['redirect_neigh', []], ['redirect_peer', [1, 0]],
 ];
+
+/** Argument set-up for a prototype: ctx from r6, memory on the stack (fp-16, 8 bytes, initialised), sizes 8. */
+function argsFor(args: readonly HelperArg[]): string[] | null {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const r = `r${i + 1}`;
+    switch (args[i]) {
+      case 'ARG_PTR_TO_CTX': out.push(`${r} = r6`); break;
+      case 'ARG_ANYTHING': out.push(`${r} = 0`); break;
+      case 'ARG_PTR_TO_UNINIT_MEM': case 'ARG_PTR_TO_MEM_RDONLY': case 'ARG_PTR_TO_MEM_OR_NULL': case 'ARG_PTR_TO_MEM_RDONLY_OR_NULL':
+        out.push(`${r} = r10`, `${r} += -16`); break;
+      case 'ARG_CONST_SIZE': case 'ARG_CONST_SIZE_OR_ZERO': out.push(`${r} = 8`); break;
+      default: return null;
+    }
+  }
+  return out;
+}
+
+/** Every modelled helper without map, callback, ringbuf or string arguments, called plainly in every modelled type that has it. */
+function protoCases(): Case[] {
+  const out: Case[] = [];
+  for (const p of helperProtos()) {
+    const a = argsFor(p.args);
+    const name = helperName(p.id);
+    if (!a || !name) continue;
+    for (const [t, tn] of Object.entries(TYPES)) {
+      if (!helperAllowed(p, Number(t))) continue;
+      out.push({ name: `${tn}/${name.replace(/^bpf_/, '')}/proto`, source: [`.prog_type ${tn}`, '.license "GPL"', 'r6 = r1', 'r1 = 0', '*(u64 *)(r10 - 16) = r1', ...a, `call ${name}`, 'r0 = 0', 'exit'].join('\n') });
+    }
+  }
+  return out;
+}
 
 /** The call with its arguments set up (r6 = ctx, fp-8 initialised). */
 function callText(name: string, args: number[]): string[] {
   if (name === 'skb_store_bytes') return ['r1 = r6', 'r2 = 0', 'r3 = r10', 'r3 += -8', 'r4 = 4', 'r5 = 0', `call bpf_${name}`];
   if (name === 'csum_diff') return ['r1 = r10', 'r1 += -8', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', `call bpf_${name}`];
-  if (name === 'redirect') return ['r1 = 1', 'r2 = 0', `call bpf_${name}`];
+  if (name === 'redirect' || name === 'redirect_peer') return ['r1 = 1', 'r2 = 0', `call bpf_${name}`];
+  const p = helperProto(Number(Object.entries(HELPER_IDS).find(([n]) => n === name)?.[1] ?? -1));
+  const a = p ? argsFor(p.args) : null;
+  if (a && p!.args.some((x) => x !== 'ARG_PTR_TO_CTX' && x !== 'ARG_ANYTHING')) return [...a.map((l) => l.replace('-16', '-8')), `call bpf_${name}`];
   return ['r1 = r6', ...args.map((v, i) => `r${i + 2} = ${v}`), `call bpf_${name}`];
 }
 
@@ -57,7 +97,9 @@ function cases(): Case[] {
   const out: Case[] = [];
   const tc = [...TC_HELPERS, ['csum_diff', []] as [string, number[]]];
   for (const [type, data, end] of [['sched_cls', 76, 80], ['sched_act', 76, 80], ['xdp', 0, 4]] as const) {
-    const helpers = type === 'xdp' ? [['csum_diff', []] as [string, number[]], ['xdp_adjust_head', [4]] as [string, number[]], ['xdp_adjust_tail', [0]] as [string, number[]], ['redirect', [1, 0]] as [string, number[]]] : tc;
+    const helpers: [string, number[]][] = type === 'xdp'
+      ? [['csum_diff', []], ['xdp_adjust_head', [4]], ['xdp_adjust_tail', [0]], ['redirect', [1, 0]], ['xdp_get_buff_len', []], ['xdp_load_bytes', []], ['xdp_store_bytes', []]]
+      : tc;
     for (const [name, args] of helpers) {
       const head = [`.prog_type ${type}`, 'r6 = r1', 'r1 = 0', '*(u64 *)(r10 - 8) = r1'];
       const check = [`r7 = *(u32 *)(r6 + ${data})`, `r8 = *(u32 *)(r6 + ${end})`, 'r2 = r7', 'r2 += 8', 'if r2 > r8 goto out'];
@@ -84,7 +126,7 @@ function cases(): Case[] {
 interface PairRow { type: number; id: number; kernel: boolean; ours: boolean; modelled: boolean }
 interface CaseRow { name: string; kernel: string; ours: string; same: boolean }
 
-const PROG_TYPE_NUM: Record<string, number> = { sched_cls: 3, sched_act: 4, xdp: 6, socket_filter: 1 };
+const PROG_TYPE_NUM: Record<string, number> = Object.fromEntries(Object.entries(TYPES).map(([t, n]) => [n, Number(t)]));
 
 describe.skipIf(why !== null)('helpers per program type vs kernel (live, privileged)', () => {
   let pairs: PairRow[] = [];
@@ -99,7 +141,7 @@ describe.skipIf(why !== null)('helpers per program type vs kernel (live, privile
         pairs.push({ type, id, kernel: !refused(k.log), ours: !refused(r.error?.message ?? ''), modelled: helperProto(id) !== undefined });
       }
     }
-    rows = cases().map((c) => {
+    rows = [...cases(), ...protoCases()].map((c) => {
       const p = assemble(c.source, { file: c.name });
       const type = PROG_TYPE_NUM[c.name.split('/')[0]!]!;
       const k = kernelLoad(p, { progType: type });
