@@ -253,10 +253,14 @@ function checkMapFunc(env: Env, fid: number, map: number): void {
   if (fid === 12 && m.type !== 3) fail('expected prog array map for tail call');
   const byMap: Record<number, number[]> = {
     3: [12], 4: [22, 25, 55, 111, 121], 27: [130, 131, 134], 22: [87, 88, 89], 23: [87, 88, 89],
+    7: [27], 8: [33, 37], 14: [51, 1], 25: [51, 1], 16: [51], 17: [51, 1],
   };
   const allowed = byMap[m.type];
   if (allowed && !allowed.includes(fid)) bad();
-  const byFunc: Record<number, number[]> = { 12: [3], 25: [4], 130: [27], 131: [27], 134: [27], 87: [22, 23, 30], 88: [22, 23], 89: [22, 23, 30] };
+  const byFunc: Record<number, number[]> = {
+    12: [3], 25: [4], 130: [27], 131: [27], 134: [27], 87: [22, 23, 30], 88: [22, 23], 89: [22, 23, 30],
+    22: [4], 55: [4], 27: [7], 33: [8], 37: [8], 51: [14, 16, 17, 25], 195: [5, 6, 10],
+  };
   const need = byFunc[fid];
   if (need && !need.includes(m.type)) bad();
 }
@@ -300,7 +304,7 @@ export function checkHelperCall(env: Env, fid: number): void {
       const m = env.maps[meta.map];
       const r = pointer('map_value');
       r.map = meta.map;
-      const elide = m && (m.type === 2 || m.type === 6) && meta.constKey !== null && meta.constKey < BigInt(m.maxEntries);
+      const elide = fid === 1 && m && (m.type === 2 || m.type === 6) && meta.constKey !== null && meta.constKey < BigInt(m.maxEntries);
       if (!elide) {
         r.maybeNull = true;
         r.id = nextId(env);

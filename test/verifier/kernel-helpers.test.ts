@@ -116,6 +116,31 @@ function cases(): Case[] {
     out.push({ name: `${type}/csum_diff/null-nonzero`, source: [`.prog_type ${type}`, 'r1 = 0', 'r2 = 4', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'r0 = 0', 'exit'].join('\n') });
     out.push({ name: `${type}/csum_diff/uninit-stack`, source: [`.prog_type ${type}`, 'r1 = r10', 'r1 += -16', 'r2 = 16', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call bpf_csum_diff', 'r0 = 0', 'exit'].join('\n') });
   }
+  // Helpers taking a map: the right map type, a wrong one, and the map with a helper it refuses.
+  const key = ['r1 = 0', '*(u64 *)(r10 - 8) = r1', 'r2 = r10', 'r2 += -8'];
+  const mapCase = (name: string, type: string, map: string, body: string[]): void => {
+    out.push({ name: `${type}/${name}`, source: [`.prog_type ${type}`, '.license "GPL"', map, 'r6 = r1', ...body, 'r0 = 0', 'exit'].join('\n') });
+  };
+  const maps: Record<string, string> = {
+    perf: '.map m, perf_event_array, key=4, value=4, entries=4', stack: '.map m, stack_trace, key=4, value=64, entries=16',
+    cgroup: '.map m, cgroup_array, key=4, value=4, entries=4', devmap: '.map m, devmap, key=4, value=4, entries=4',
+    devmap_hash: '.map m, devmap_hash, key=4, value=4, entries=4', cpumap: '.map m, cpumap, key=4, value=4, entries=4',
+    pcpu: '.map m, percpu_array, key=4, value=8, entries=4', pcpuhash: '.map m, percpu_hash, key=4, value=8, entries=4',
+    array: '.map m, array, key=4, value=8, entries=4', hash: '.map m, hash, key=4, value=8, entries=4',
+  };
+  for (const [mk, map] of Object.entries(maps)) {
+    mapCase(`perf_event_read/${mk}`, 'kprobe', map, ['r1 = map[m] ll', 'r2 = 0', 'call bpf_perf_event_read']);
+    mapCase(`perf_event_read_value/${mk}`, 'socket_filter', map, ['r1 = map[m] ll', 'r2 = 0', 'r3 = r10', 'r3 += -16', 'r4 = 16', 'call bpf_perf_event_read_value']);
+    mapCase(`get_stackid/${mk}`, 'tracepoint', map, ['r1 = r6', 'r2 = map[m] ll', 'r3 = 0', 'call bpf_get_stackid']);
+    mapCase(`current_task_under_cgroup/${mk}`, 'kprobe', map, ['r1 = map[m] ll', 'r2 = 0', 'call bpf_current_task_under_cgroup']);
+    mapCase(`skb_under_cgroup/${mk}`, 'sched_cls', map, ['r1 = r6', 'r2 = map[m] ll', 'r3 = 0', 'call bpf_skb_under_cgroup']);
+    mapCase(`redirect_map/${mk}`, 'xdp', map, ['r1 = map[m] ll', 'r2 = 0', 'r3 = 0', 'call bpf_redirect_map']);
+    mapCase(`lookup/${mk}`, 'xdp', map, [...key, 'r1 = map[m] ll', 'call bpf_map_lookup_elem']);
+    mapCase(`lookup_percpu/${mk}`, 'sched_cls', map, [...key, 'r1 = map[m] ll', 'r3 = 0', 'call bpf_map_lookup_percpu_elem', 'if r0 == 0 goto out', 'r0 = *(u64 *)(r0 + 0)', 'out:']);
+    mapCase(`lookup_percpu_nonnull/${mk}`, 'sched_cls', map, [...key, 'r1 = map[m] ll', 'r3 = 0', 'call bpf_map_lookup_percpu_elem', 'r0 = *(u64 *)(r0 + 0)']);
+  }
+  out.push({ name: 'kprobe/strncmp/rodata', source: ['.prog_type kprobe', '.rodata s, "abc"', 'r1 = 0', '*(u64 *)(r10 - 8) = r1', 'r1 = r10', 'r1 += -8', 'r2 = 4', 'r3 = map_value[s] ll', 'call bpf_strncmp', 'r0 = 0', 'exit'].join('\n') });
+  out.push({ name: 'kprobe/strncmp/stack', source: ['.prog_type kprobe', 'r1 = 0', '*(u64 *)(r10 - 8) = r1', 'r1 = r10', 'r1 += -8', 'r2 = 4', 'r3 = r10', 'r3 += -8', 'call bpf_strncmp', 'r0 = 0', 'exit'].join('\n') });
   // A context argument that is not the context.
   out.push({ name: 'sched_cls/skb_change_tail/not-ctx', source: ['.prog_type sched_cls', 'r1 = r10', 'r2 = 64', 'r3 = 0', 'call bpf_skb_change_tail', 'r0 = 0', 'exit'].join('\n') });
   out.push({ name: 'sched_cls/l3_csum_replace/r5-uninit', source: ['.prog_type sched_cls', 'r2 = 0', 'r3 = 0', 'r4 = 0', 'call bpf_l3_csum_replace', 'r0 = 0', 'exit'].join('\n') });
