@@ -30,6 +30,8 @@ export type HelperArg =
   | 'ARG_CONST_SIZE_OR_ZERO'
   | 'ARG_CONST_ALLOC_SIZE_OR_ZERO'
   | 'ARG_PTR_TO_CTX'
+  /** The context or NULL (bpf_get_netns_cookie). */
+  | 'ARG_PTR_TO_CTX_OR_NULL'
   | 'ARG_PTR_TO_STACK_OR_NULL'
   | 'ARG_PTR_TO_FUNC'
   | 'ARG_PTR_TO_CONST_STR'
@@ -56,6 +58,8 @@ export interface HelperProto {
   readonly progTypes?: readonly number[];
   /** Only for loaders with CAP_PERFMON (bpf_base_func_proto's perfmon section). */
   readonly perfmon?: boolean;
+  /** Program types whose func_proto gives the helper other arguments than `args`. */
+  readonly argsByType?: Readonly<Record<number, readonly HelperArg[]>>;
 }
 
 const SKB = [BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_CGROUP_SKB];
@@ -174,6 +178,11 @@ const PROTOS: readonly HelperProto[] = [
   { id: H.BPF_FUNC_redirect_map, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_ANYTHING', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [14, 16, 17, 25], progTypes: XDP },
   { id: H.BPF_FUNC_map_lookup_percpu_elem, ret: 'RET_PTR_TO_MAP_VALUE_OR_NULL', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_KEY', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [5, 6, 10] },
   { id: H.BPF_FUNC_strncmp, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_PTR_TO_CONST_STR'], gplOnly: false },
+  { id: H.BPF_FUNC_get_netns_cookie, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX_OR_NULL'], gplOnly: false, progTypes: SKB },
+  {
+    id: H.BPF_FUNC_get_cgroup_classid, ret: 'RET_INTEGER', args: [], gplOnly: false,
+    argsByType: { [BPF_PROG_TYPE_SCHED_CLS]: ['ARG_PTR_TO_CTX'], [BPF_PROG_TYPE_SCHED_ACT]: ['ARG_PTR_TO_CTX'] },
+  },
   {
     id: H.BPF_FUNC_csum_diff, ret: 'RET_INTEGER', gplOnly: false, progTypes: TC_XDP,
     args: ['ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_PTR_TO_MEM_RDONLY_OR_NULL', 'ARG_CONST_SIZE_OR_ZERO', 'ARG_ANYTHING'],
@@ -203,4 +212,12 @@ export function helperProtos(): readonly HelperProto[] {
 export function helperAllowed(proto: HelperProto, progType: number, privileged = true): boolean {
   if (proto.perfmon && !privileged) return false;
   return proto.progTypes === undefined || proto.progTypes.includes(progType);
+}
+
+/**
+ * The helper's arguments as the program type's func_proto declares them.
+ * @example helperArgs(helperProto(17)!, BPF_PROG_TYPE_SCHED_CLS) // ['ARG_PTR_TO_CTX']
+ */
+export function helperArgs(proto: HelperProto, progType: number): readonly HelperArg[] {
+  return proto.argsByType?.[progType] ?? proto.args;
 }

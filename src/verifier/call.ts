@@ -4,7 +4,7 @@
  */
 import { CAP_GATED_HELPERS } from './unpriv.js';
 import { helperName, BPF_FUNC_MAX_ID } from '../isa/index.js';
-import { helperAllowed, helperProto, type HelperArg } from '../isa/helper-protos.js';
+import { helperAllowed, helperArgs, helperProto, type HelperArg } from '../isa/helper-protos.js';
 import { curFrame, fail, nextId, regs, type Env } from './env.js';
 import { checkMemAccess, checkMemRegion, checkPacketAccess, checkStackBounds } from './memory.js';
 import { copyReg, isPktPointer, notInit, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
@@ -220,7 +220,7 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
       meta.memSize = Number(r.varOff.value);
       markPrecise(env, regno);
       return;
-    case 'ARG_PTR_TO_CTX':
+    case 'ARG_PTR_TO_CTX': case 'ARG_PTR_TO_CTX_OR_NULL':
       if (r.type !== 'ctx') typeError(regno, r, 'ctx');
       if (r.off) fail(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
       return;
@@ -277,7 +277,8 @@ export function checkHelperCall(env: Env, fid: number): void {
     fail('cannot call GPL-restricted function from non-GPL compatible program');
   }
   const meta: CallMeta = { map: -1, constKey: null, rawRegno: -1, rawSize: 0, memSize: 0, releaseId: 0, sizeMax: 0 };
-  for (let i = 0; i < proto.args.length; i++) checkArg(env, i + 1, proto.args[i]!, proto.args, meta, fid);
+  const args = helperArgs(proto, env.progType);
+  for (let i = 0; i < args.length; i++) checkArg(env, i + 1, args[i]!, args, meta, fid);
   if (meta.map >= 0 && MAP_WRITERS.has(fid) && ((env.maps[meta.map]?.flags ?? 0) & BPF_F_RDONLY_PROG) !== 0) fail('write into map forbidden');
   if (fid === 165) checkSnprintfFormat(env, meta);
   // check_get_func_ip: of the types we model, only kprobes know their function's address.

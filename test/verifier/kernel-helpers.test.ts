@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../../src/asm/index.js';
 import { decode } from '../../src/isa/decode.js';
-import { helperAllowed, helperProto, helperProtos, type HelperArg } from '../../src/isa/helper-protos.js';
+import { helperAllowed, helperArgs, helperProto, helperProtos, type HelperArg } from '../../src/isa/helper-protos.js';
 import { helperName } from '../../src/isa/index.js';
 import { programOf, type Program } from '../../src/isa/program.js';
 import { verify } from '../../src/verifier/index.js';
@@ -54,7 +54,7 @@ function argsFor(args: readonly HelperArg[]): string[] | null {
   for (let i = 0; i < args.length; i++) {
     const r = `r${i + 1}`;
     switch (args[i]) {
-      case 'ARG_PTR_TO_CTX': out.push(`${r} = r6`); break;
+      case 'ARG_PTR_TO_CTX': case 'ARG_PTR_TO_CTX_OR_NULL': out.push(`${r} = r6`); break;
       case 'ARG_ANYTHING': out.push(`${r} = 0`); break;
       case 'ARG_PTR_TO_UNINIT_MEM': case 'ARG_PTR_TO_MEM_RDONLY': case 'ARG_PTR_TO_MEM_OR_NULL': case 'ARG_PTR_TO_MEM_RDONLY_OR_NULL':
         out.push(`${r} = r10`, `${r} += -16`); break;
@@ -69,11 +69,11 @@ function argsFor(args: readonly HelperArg[]): string[] | null {
 function protoCases(): Case[] {
   const out: Case[] = [];
   for (const p of helperProtos()) {
-    const a = argsFor(p.args);
     const name = helperName(p.id);
-    if (!a || !name) continue;
+    if (!name) continue;
     for (const [t, tn] of Object.entries(TYPES)) {
-      if (!helperAllowed(p, Number(t))) continue;
+      const a = argsFor(helperArgs(p, Number(t)));
+      if (!a || !helperAllowed(p, Number(t))) continue;
       out.push({ name: `${tn}/${name.replace(/^bpf_/, '')}/proto`, source: [`.prog_type ${tn}`, '.license "GPL"', 'r6 = r1', 'r1 = 0', '*(u64 *)(r10 - 16) = r1', ...a, `call ${name}`, 'r0 = 0', 'exit'].join('\n') });
     }
   }
@@ -141,6 +141,13 @@ function cases(): Case[] {
   }
   out.push({ name: 'kprobe/strncmp/rodata', source: ['.prog_type kprobe', '.rodata s, "abc"', 'r1 = 0', '*(u64 *)(r10 - 8) = r1', 'r1 = r10', 'r1 += -8', 'r2 = 4', 'r3 = map_value[s] ll', 'call bpf_strncmp', 'r0 = 0', 'exit'].join('\n') });
   out.push({ name: 'kprobe/strncmp/stack', source: ['.prog_type kprobe', 'r1 = 0', '*(u64 *)(r10 - 8) = r1', 'r1 = r10', 'r1 += -8', 'r2 = 4', 'r3 = r10', 'r3 += -8', 'call bpf_strncmp', 'r0 = 0', 'exit'].join('\n') });
+  for (const t of ['socket_filter', 'sched_cls', 'cgroup_skb']) {
+    out.push({ name: `${t}/get_netns_cookie/null`, source: [`.prog_type ${t}`, 'r1 = 0', 'call bpf_get_netns_cookie', 'r0 = 0', 'exit'].join('\n') });
+    out.push({ name: `${t}/get_netns_cookie/scalar`, source: [`.prog_type ${t}`, 'r1 = 1', 'call bpf_get_netns_cookie', 'r0 = 0', 'exit'].join('\n') });
+  }
+  for (const t of ['socket_filter', 'kprobe', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb']) {
+    out.push({ name: `${t}/get_cgroup_classid/scalar`, source: [`.prog_type ${t}`, 'r1 = 1', 'call bpf_get_cgroup_classid', 'r0 = 0', 'exit'].join('\n') });
+  }
   // A context argument that is not the context.
   out.push({ name: 'sched_cls/skb_change_tail/not-ctx', source: ['.prog_type sched_cls', 'r1 = r10', 'r2 = 64', 'r3 = 0', 'call bpf_skb_change_tail', 'r0 = 0', 'exit'].join('\n') });
   out.push({ name: 'sched_cls/l3_csum_replace/r5-uninit', source: ['.prog_type sched_cls', 'r2 = 0', 'r3 = 0', 'r4 = 0', 'call bpf_l3_csum_replace', 'r0 = 0', 'exit'].join('\n') });
