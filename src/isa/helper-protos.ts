@@ -30,6 +30,8 @@ export type HelperArg =
   | 'ARG_CONST_SIZE_OR_ZERO'
   | 'ARG_CONST_ALLOC_SIZE_OR_ZERO'
   | 'ARG_PTR_TO_CTX'
+  /** 8 bytes the helper fills, 8-aligned: ARG_PTR_TO_FIXED_SIZE_MEM | MEM_UNINIT | MEM_WRITE | MEM_ALIGNED (strtol's result). */
+  | 'ARG_PTR_TO_LONG'
   /** The context or NULL (bpf_get_netns_cookie). */
   | 'ARG_PTR_TO_CTX_OR_NULL'
   | 'ARG_PTR_TO_STACK_OR_NULL'
@@ -178,6 +180,8 @@ const PROTOS: readonly HelperProto[] = [
   { id: H.BPF_FUNC_redirect_map, ret: 'RET_INTEGER', args: ['ARG_CONST_MAP_PTR', 'ARG_ANYTHING', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [14, 16, 17, 25], progTypes: XDP },
   { id: H.BPF_FUNC_map_lookup_percpu_elem, ret: 'RET_PTR_TO_MAP_VALUE_OR_NULL', args: ['ARG_CONST_MAP_PTR', 'ARG_PTR_TO_MAP_KEY', 'ARG_ANYTHING'], gplOnly: false, mapTypes: [5, 6, 10] },
   { id: H.BPF_FUNC_strncmp, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_PTR_TO_CONST_STR'], gplOnly: false },
+  { id: H.BPF_FUNC_strtol, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_ANYTHING', 'ARG_PTR_TO_LONG'], gplOnly: false },
+  { id: H.BPF_FUNC_strtoul, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_MEM_RDONLY', 'ARG_CONST_SIZE', 'ARG_ANYTHING', 'ARG_PTR_TO_LONG'], gplOnly: false },
   { id: H.BPF_FUNC_get_netns_cookie, ret: 'RET_INTEGER', args: ['ARG_PTR_TO_CTX_OR_NULL'], gplOnly: false, progTypes: SKB },
   {
     id: H.BPF_FUNC_get_cgroup_classid, ret: 'RET_INTEGER', args: [], gplOnly: false,

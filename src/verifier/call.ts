@@ -6,7 +6,7 @@ import { CAP_GATED_HELPERS } from './unpriv.js';
 import { helperName, BPF_FUNC_MAX_ID } from '../isa/index.js';
 import { helperAllowed, helperArgs, helperProto, type HelperArg } from '../isa/helper-protos.js';
 import { curFrame, fail, nextId, regs, type Env } from './env.js';
-import { checkMemAccess, checkMemRegion, checkPacketAccess, checkStackBounds } from './memory.js';
+import { checkAlignment, checkMemAccess, checkMemRegion, checkPacketAccess, checkStackBounds } from './memory.js';
 import { copyReg, isPktPointer, notInit, pointer, regTypeStr, unknownScalar, type RegState } from './reg-state.js';
 import { STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, type FuncState } from './state.js';
 import { tnumIsConst, tnumToString } from './tnum.js';
@@ -210,6 +210,12 @@ function checkArg(env: Env, regno: number, arg: HelperArg, args: readonly Helper
     case 'ARG_PTR_TO_MEM_RDONLY': case 'ARG_PTR_TO_MEM_RDONLY_OR_NULL': case 'ARG_PTR_TO_UNINIT_MEM': case 'ARG_PTR_TO_MEM_OR_NULL':
       if (!['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem'].includes(r.type) || r.maybeNull) typeError(regno, r, MEM_TYPES);
       if (r.type === 'mem' && r.rdonly && arg !== 'ARG_PTR_TO_MEM_RDONLY' && arg !== 'ARG_PTR_TO_MEM_RDONLY_OR_NULL') typeError(regno, r, MEM_TYPES);
+      return;
+    case 'ARG_PTR_TO_LONG':
+      if (!['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem'].includes(r.type) || r.maybeNull) typeError(regno, r, MEM_TYPES);
+      if (r.type === 'mem' && r.rdonly) typeError(regno, r, MEM_TYPES);
+      helperMem(env, regno, 8, true, false, meta);
+      checkAlignment(r, 0, 8, true);
       return;
     case 'ARG_CONST_SIZE': case 'ARG_CONST_SIZE_OR_ZERO':
       checkSize(env, regno, args[regno - 2]!, arg === 'ARG_CONST_SIZE_OR_ZERO', meta);

@@ -253,7 +253,7 @@ function stackReadVar(env: Env, f: FuncState, r: RegState, off: number, size: nu
 }
 
 /** Alignment (check_ptr_alignment): only stack accesses are strict on x86-64. */
-function checkAlignment(r: RegState, off: number, size: number, strict: boolean): void {
+export function checkAlignment(r: RegState, off: number, size: number, strict: boolean): void {
   if ((r.type !== 'fp' && !strict) || size === 1) return;
   const desc = r.maybeNull ? '' : r.type === 'fp' ? 'stack ' : r.type === 'map_value' ? 'value ' : r.type === 'map_key' ? 'key ' : r.type === 'ctx' ? 'context ' : '';
   if (isPktPointer(r)) return;

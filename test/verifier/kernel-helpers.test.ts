@@ -59,6 +59,7 @@ function argsFor(args: readonly HelperArg[]): string[] | null {
       case 'ARG_PTR_TO_UNINIT_MEM': case 'ARG_PTR_TO_MEM_RDONLY': case 'ARG_PTR_TO_MEM_OR_NULL': case 'ARG_PTR_TO_MEM_RDONLY_OR_NULL':
         out.push(`${r} = r10`, `${r} += -16`); break;
       case 'ARG_CONST_SIZE': case 'ARG_CONST_SIZE_OR_ZERO': out.push(`${r} = 8`); break;
+      case 'ARG_PTR_TO_LONG': out.push(`${r} = r10`, `${r} += -24`); break;
       default: return null;
     }
   }
@@ -148,6 +149,19 @@ function cases(): Case[] {
   for (const t of ['socket_filter', 'kprobe', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb']) {
     out.push({ name: `${t}/get_cgroup_classid/scalar`, source: [`.prog_type ${t}`, 'r1 = 1', 'call bpf_get_cgroup_classid', 'r0 = 0', 'exit'].join('\n') });
   }
+  // strtol's result: stack (aligned or not, initialised or not), a map value, a read-only map value, a packet.
+  const strtol = (name: string, type: string, pre: string[], r4: string[]): void => {
+    out.push({ name: `${type}/strtol/${name}`, source: [`.prog_type ${type}`, '.license "GPL"', 'r6 = r1', 'r1 = 0x31', '*(u64 *)(r10 - 8) = r1', ...pre, 'r1 = r10', 'r1 += -8', 'r2 = 2', 'r3 = 0', ...r4, 'call bpf_strtol', 'r0 = 0', 'exit'].join('\n') });
+  };
+  strtol('uninit-stack', 'socket_filter', [], ['r4 = r10', 'r4 += -16']);
+  strtol('misaligned-stack', 'socket_filter', [], ['r4 = r10', 'r4 += -20']);
+  strtol('stack-oob', 'socket_filter', [], ['r4 = r10', 'r4 += -4']);
+  strtol('map-value', 'socket_filter', ['.data d, u64 0, u64 0'], ['r4 = map_value[d] ll']);
+  strtol('map-value-misaligned', 'socket_filter', ['.data d, u64 0, u64 0'], ['r4 = map_value[d] + 4 ll']);
+  strtol('map-value-oob', 'socket_filter', ['.data d, u64 0'], ['r4 = map_value[d] + 4 ll']);
+  strtol('rodata', 'kprobe', ['.rodata d, u64 0'], ['r4 = map_value[d] ll']);
+  strtol('scalar', 'kprobe', [], ['r4 = 0']);
+  strtol('packet', 'sched_cls', [], ['r4 = *(u32 *)(r6 + 76)', 'r5 = *(u32 *)(r6 + 80)', 'r0 = r4', 'r0 += 8', 'if r0 > r5 goto +0']);
   // A context argument that is not the context.
   out.push({ name: 'sched_cls/skb_change_tail/not-ctx', source: ['.prog_type sched_cls', 'r1 = r10', 'r2 = 64', 'r3 = 0', 'call bpf_skb_change_tail', 'r0 = 0', 'exit'].join('\n') });
   out.push({ name: 'sched_cls/l3_csum_replace/r5-uninit', source: ['.prog_type sched_cls', 'r2 = 0', 'r3 = 0', 'r4 = 0', 'call bpf_l3_csum_replace', 'r0 = 0', 'exit'].join('\n') });
