@@ -2,7 +2,8 @@
 // that creates maps and calls BPF_PROG_LOAD with a level-1 log through koffi, as whatever user
 // runs it (the test starts it as nobody). Reads a JSON array of jobs on stdin, writes a JSON
 // array of answers on stdout.
-//   job:    { progType, code: hex of struct bpf_insn[], maps: [{ type, keySize, valueSize, maxEntries, flags, name }],
+//   job:    { progType, code: hex of struct bpf_insn[], maps: [{ type, keySize, valueSize, maxEntries, flags, name, initialValue?, frozen? }],
+//             (global data: initialValue, hex, is written to element 0, then frozen maps get BPF_MAP_FREEZE, as the loader does)
 //             patches: [[byteOffset, mapIndex]] (lddw whose low imm becomes that map's fd),
 //             logLevel?, logSize? (a fixed buffer: no retry on ENOSPC) }
 //   answer: { uid, accepted, errno, log, trueSize } or { uid, mapIndex, mapErrno } when a map cannot be created
@@ -18,6 +19,8 @@ const close = libc.func('close', 'int', ['int']);
 const NR_BPF = 321; // x86_64
 const BPF_MAP_CREATE = 0;
 const BPF_PROG_LOAD = 5;
+const BPF_MAP_UPDATE_ELEM = 2;
+const BPF_MAP_FREEZE = 22;
 const ENOSPC = 28;
 const ATTR_SIZE = 160;
 const LOG_LEVEL = 1 | 4; // BPF_LOG_LEVEL1 | BPF_LOG_STATS (default)
@@ -35,7 +38,29 @@ function createMap(m) {
   attr.writeUInt32LE(m.maxEntries, 12);
   attr.writeUInt32LE(m.flags ?? 0, 16);
   if (m.name) attr.write(m.name, 28, 15, 'utf8'); // map_name[16], as the loader names its maps
-  return bpf(BPF_MAP_CREATE, attr);
+  const created = bpf(BPF_MAP_CREATE, attr);
+  if (created.ret < 0) return created;
+  const fail = (r) => {
+    close(created.ret);
+    return r;
+  };
+  if (m.initialValue) {
+    const key = Buffer.alloc(4);
+    const value = Buffer.from(m.initialValue, 'hex');
+    const u = Buffer.alloc(ATTR_SIZE);
+    u.writeUInt32LE(created.ret, 0);
+    u.writeBigUInt64LE(BigInt(koffi.address(key)), 8);
+    u.writeBigUInt64LE(BigInt(koffi.address(value)), 16);
+    const r = bpf(BPF_MAP_UPDATE_ELEM, u);
+    if (r.ret < 0) return fail(r);
+  }
+  if (m.frozen) {
+    const f = Buffer.alloc(ATTR_SIZE);
+    f.writeUInt32LE(created.ret, 0);
+    const r = bpf(BPF_MAP_FREEZE, f);
+    if (r.ret < 0) return fail(r);
+  }
+  return created;
 }
 
 function loadProgram(job, fds) {

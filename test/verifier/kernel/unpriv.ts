@@ -125,6 +125,7 @@ function jobOf(program: Program, progType: number, o: ChildLoadOptions): object 
     progType, code: Buffer.from(encode(insns)).toString('hex'), patches,
     maps: program.maps.map((m) => ({
       type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, name: kernelObjectName(m.name),
+      initialValue: m.initialValue ? Buffer.from(m.initialValue).toString('hex') : undefined, frozen: m.frozen === true,
     })),
     logLevel: o.logLevel, logSize: o.logSize,
   };
